@@ -1,0 +1,49 @@
+# corridor: the two commands a fresh machine needs are `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DB ?= sqlite:///var/demo.sqlite
+DEMO_MOVEMENTS ?= 200
+
+.PHONY: setup demo test unit lint format typecheck bench lock clean
+
+setup: $(STAMP)
+
+# A virtualenv with exactly the locked versions (hashes checked), then corridor itself.
+$(STAMP): requirements.lock pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+demo: setup
+	mkdir -p var
+	rm -f var/demo.sqlite var/demo.sqlite-wal var/demo.sqlite-shm
+	$(BIN)/corridor --db $(DEMO_DB) demo --movements $(DEMO_MOVEMENTS) --seed 7
+
+test: setup lint
+	$(BIN)/pytest -q
+
+unit: setup
+	$(BIN)/pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: setup
+	$(BIN)/python -m bench
+
+# Regenerate the lock after changing dependencies in pyproject.toml (needs uv).
+lock:
+	uv pip compile pyproject.toml --extra dev --extra bench --generate-hashes \
+	  --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
