@@ -1,0 +1,93 @@
+"""The one composition root: settings, engine, corridor, reference data and clock.
+
+Called by the CLI, the API's lifespan and the tests; nothing is built at import.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from corridor.corridors import default_corridor_path, load_corridor
+from corridor.domain.errors import PreconditionFailed
+from corridor.domain.network import Corridor
+from corridor.domain.validation import Nomenclature
+from corridor.paths import data_dir
+from corridor.reference import load_nomenclature
+from corridor.store.database import create_database_engine, is_initialised, migrate
+from corridor.store.unit_of_work import UnitOfWork
+
+DEFAULT_DATABASE = "sqlite:///var/corridor.sqlite"
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are. ``from_environment`` reads CORRIDOR_DB and CORRIDOR_CORRIDOR."""
+
+    database_url: str = DEFAULT_DATABASE
+    corridor_path: Path = field(default_factory=default_corridor_path)
+    data_dir: Path = field(default_factory=data_dir)
+
+    @classmethod
+    def from_environment(
+        cls, database_url: str | None = None, corridor_path: str | Path | None = None
+    ) -> Settings:
+        url = database_url or os.environ.get("CORRIDOR_DB") or DEFAULT_DATABASE
+        path = corridor_path or os.environ.get("CORRIDOR_CORRIDOR") or default_corridor_path()
+        return cls(database_url=url, corridor_path=Path(path))
+
+
+@dataclass
+class Context:
+    """What every service function needs, built once."""
+
+    settings: Settings
+    engine: Engine
+    corridor: Corridor
+    nomenclature: Nomenclature
+    clock: Clock = system_clock
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    clock: Clock = system_clock,
+    initialise: bool = False,
+) -> Context:
+    """Build the context; ``initialise`` runs the migrations, otherwise they must have run."""
+    settings = settings or Settings.from_environment()
+    engine = create_database_engine(settings.database_url)
+    if initialise:
+        migrate(engine)
+    elif not is_initialised(engine):
+        engine.dispose()
+        raise PreconditionFailed(
+            f"database {settings.database_url} is not initialised: run `corridor init` first"
+        )
+    return Context(
+        settings=settings,
+        engine=engine,
+        corridor=load_corridor(settings.corridor_path),
+        nomenclature=load_nomenclature(settings.data_dir),
+        clock=clock,
+    )

@@ -1,0 +1,334 @@
+"""One command per lifecycle action: its particulars, its preconditions, its effect.
+
+A command never changes state itself: ``procedure.decide`` looks the action up in the
+lifecycle table, authorises the principal, then asks the command for its changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from corridor.domain.declaration import TransitDeclaration, Transport
+from corridor.domain.errors import PreconditionFailed
+from corridor.domain.lifecycle import Action
+from corridor.domain.movement import Incident, Movement, Passage
+from corridor.domain.network import Corridor
+
+Changes = dict[str, Any]
+Details = dict[str, Any]
+MAX_SEALS = 99
+
+
+class ControlKind(StrEnum):
+    DOCUMENTARY = "documentary"  # yellow: documents checked
+    PHYSICAL = "physical"  # red: goods examined or scanned
+
+
+class IncidentKind(StrEnum):
+    SEAL_BROKEN = "seal_broken"
+    DEVIATION = "deviation"  # left the prescribed itinerary
+    ACCIDENT = "accident"
+    TRANSHIPMENT = "transhipment"  # goods moved to another means of transport
+    UNLOADING = "unloading"  # partial or full unloading under imminent danger
+    OTHER = "other"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """Base: an action taken at ``office`` (or nowhere), with an optional remark."""
+
+    action: ClassVar[Action]
+    office: str | None = None
+    remarks: str | None = None
+
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        """Raise ``PreconditionFailed`` if the action cannot be taken now."""
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        """The movement's changed fields and the event's particulars."""
+        return {}, {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Present(Command):
+    action = Action.PRESENT
+
+
+@dataclass(frozen=True, kw_only=True)
+class Amend(Command):
+    action = Action.AMEND
+    declaration: TransitDeclaration
+
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        old, new = movement.declaration, self.declaration
+        if new.holder.identification_number != old.holder.identification_number:
+            raise PreconditionFailed("an amendment cannot change the holder")
+        if new.lrn != old.lrn:
+            raise PreconditionFailed("an amendment cannot change the local reference number")
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        return {"declaration": self.declaration}, {"amended": True}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cancel(Command):
+    action = Action.CANCEL
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        return {"closed_at": at}, {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Accept(Command):
+    action = Action.ACCEPT
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reject(Command):
+    action = Action.REJECT
+    reason: str
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        return {"closed_at": at}, {"reason": self.reason}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Control(Command):
+    action = Action.CONTROL
+    kind: ControlKind
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        return {"control": str(self.kind)}, {"control": str(self.kind)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Release(Command):
+    """Release for transit: seals recorded, time limit set."""
+
+    action = Action.RELEASE
+    seals: tuple[str, ...]
+    time_limit_hours: int | None = None
+
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        _check_seals(self.seals, "release")
+        if self.time_limit_hours is not None and not 1 <= self.time_limit_hours <= 720:
+            raise PreconditionFailed("the time limit must be between 1 and 720 hours")
+
+    def hours(self, corridor: Corridor, movement: Movement) -> int:
+        mode = movement.declaration.transport.mode
+        return self.time_limit_hours or corridor.time_limit_hours[mode]
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        limit = at + timedelta(hours=self.hours(corridor, movement))
+        changes = {"seals": self.seals, "released_at": at, "time_limit": limit}
+        return changes, {"seals": list(self.seals), "time_limit": limit.isoformat()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefuseRelease(Command):
+    action = Action.REFUSE_RELEASE
+    reason: str
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        return {"closed_at": at}, {"reason": self.reason}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Invalidate(Command):
+    action = Action.INVALIDATE
+    reason: str
+
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        if movement.passages or movement.incidents:
+            raise PreconditionFailed("a movement already seen en route cannot be invalidated")
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        return {"closed_at": at}, {"reason": self.reason}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordPassage(Command):
+    """The movement crossed an en-route checkpoint, seals intact."""
+
+    action = Action.RECORD_PASSAGE
+    seals_intact: bool = True
+
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        if not self.seals_intact:
+            raise PreconditionFailed("seals not intact: record a seal_broken incident instead")
+        if any(p.office == self.office for p in movement.passages):
+            raise PreconditionFailed(f"passage at {self.office} is already recorded")
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        passage = Passage(office=self.office or "", at=at, by=by)
+        return {"passages": (*movement.passages, passage)}, {"seals_intact": True}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordIncident(Command):
+    action = Action.RECORD_INCIDENT
+    kind: IncidentKind
+    description: str
+    latitude: float | None = None
+    longitude: float | None = None
+    new_seals: tuple[str, ...] = ()
+    new_transport: Transport | None = None
+
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        if not self.description.strip():
+            raise PreconditionFailed("an incident needs a description")
+        if self.new_seals:
+            _check_seals(self.new_seals, "new seals")
+        if self.kind is IncidentKind.TRANSHIPMENT and self.new_transport is None:
+            raise PreconditionFailed("a transhipment names the new means of transport")
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        incident = Incident(
+            kind=str(self.kind),
+            office=self.office or "",
+            at=at,
+            by=by,
+            description=self.description,
+            latitude=self.latitude,
+            longitude=self.longitude,
+            new_seals=self.new_seals,
+            new_transport=self.new_transport,
+        )
+        changes: Changes = {"incidents": (*movement.incidents, incident)}
+        if self.new_seals:
+            changes["seals"] = self.new_seals
+        details: Details = {"kind": str(self.kind), "new_seals": list(self.new_seals)}
+        if self.latitude is not None and self.longitude is not None:
+            details["location"] = [self.latitude, self.longitude]
+        return changes, details
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndorseIncident(Command):
+    """A state's officer has examined the incident; the movement may continue."""
+
+    action = Action.ENDORSE_INCIDENT
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        incident = movement.open_incident
+        assert incident is not None, "the lifecycle allows endorsement only with an incident open"
+        endorsed = replace(incident, endorsed_by=by)
+        return {"incidents": (*movement.incidents[:-1], endorsed)}, {"kind": incident.kind}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordArrival(Command):
+    action = Action.RECORD_ARRIVAL
+    seals_intact: bool = True
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        late = movement.is_overdue_at(at)
+        return {"arrived_at": at}, {"seals_intact": self.seals_intact, "late": late}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Discharge(Command):
+    action = Action.DISCHARGE
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        return {"closed_at": at}, {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkOverdue(Command):
+    action = Action.MARK_OVERDUE
+
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        if not movement.is_overdue_at(at):
+            limit = movement.time_limit.isoformat() if movement.time_limit else "none"
+            raise PreconditionFailed(f"the time limit ({limit}) has not passed")
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        assert movement.time_limit is not None, "checked above"
+        return {}, {"time_limit": movement.time_limit.isoformat()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenEnquiry(Command):
+    action = Action.OPEN_ENQUIRY
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseEnquiry(Command):
+    """The holder proved the goods reached their destination (alternative proof)."""
+
+    action = Action.CLOSE_ENQUIRY
+    proof: str
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        return {"closed_at": at}, {"proof": self.proof}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartRecovery(Command):
+    action = Action.START_RECOVERY
+    reason: str
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        guarantee = movement.declaration.guarantee
+        details = {
+            "reason": self.reason,
+            "guarantee": guarantee.reference,
+            "amount_minor": guarantee.amount.amount_minor,
+            "currency": guarantee.amount.currency,
+        }
+        return {"closed_at": at}, details
+
+
+def _check_seals(seals: tuple[str, ...], what: str) -> None:
+    if not seals:
+        raise PreconditionFailed(f"{what} needs at least one seal")
+    if len(seals) > MAX_SEALS:
+        raise PreconditionFailed(f"{what}: at most {MAX_SEALS} seals")
+    if len(set(seals)) != len(seals) or any(not seal.strip() for seal in seals):
+        raise PreconditionFailed(f"{what}: seal identifiers must be distinct and non-empty")
+
+
+COMMANDS: dict[Action, type[Command]] = {
+    command.action: command
+    for command in (
+        Present, Amend, Cancel, Accept, Reject, Control, Release, RefuseRelease, Invalidate,
+        RecordPassage, RecordIncident, EndorseIncident, RecordArrival, Discharge, MarkOverdue,
+        OpenEnquiry, CloseEnquiry, StartRecovery,
+    )
+}  # fmt: skip

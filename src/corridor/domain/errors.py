@@ -1,0 +1,85 @@
+"""The one exception tree of corridor's domain.
+
+Every error a user can cause is a ``CorridorError``; entry points map each class to an
+HTTP status or a CLI exit status in one table, never case by case.
+
+CorridorError
+  InvalidInput            bad data from outside; nothing was changed
+    InvalidReference        a malformed MRN, office code or other identifier
+    InvalidDeclaration      a declaration that breaks a rule; names the field
+    InvalidCorridor         a corridor file that breaks a rule; names the key
+  IllegalTransition       the action is not allowed in the movement's state
+  NotAuthorised           this principal may not take this action here
+  PreconditionFailed      the action is allowed in principle, but not now (say why)
+  NotFound                no such movement (or other thing)
+  Conflict                someone else changed it first, or it exists already
+"""
+
+from __future__ import annotations
+
+
+class CorridorError(Exception):
+    """Base of every error corridor raises on purpose."""
+
+    title = "Corridor error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidInput(CorridorError):
+    title = "Invalid input"
+
+
+class InvalidReference(InvalidInput):
+    title = "Invalid reference"
+
+
+class InvalidDeclaration(InvalidInput):
+    """A declaration breaks a rule; ``field`` is a dotted path such as ``goods[2].hs_code``."""
+
+    title = "Invalid declaration"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class InvalidCorridor(InvalidInput):
+    """A corridor definition breaks a rule; ``key`` names the exact key."""
+
+    title = "Invalid corridor definition"
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+class IllegalTransition(CorridorError):
+    """The lifecycle has no such action from the movement's current state."""
+
+    title = "Action not allowed in this state"
+
+    def __init__(self, state: str, action: str) -> None:
+        super().__init__(f"cannot {action} a movement that is {state}")
+        self.state = state
+        self.action = action
+
+
+class NotAuthorised(CorridorError):
+    title = "Not authorised"
+
+
+class PreconditionFailed(CorridorError):
+    title = "Precondition failed"
+
+
+class NotFound(CorridorError):
+    title = "Not found"
+
+
+class Conflict(CorridorError):
+    title = "Conflict"

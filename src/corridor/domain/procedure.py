@@ -1,0 +1,86 @@
+"""Apply the lifecycle: the one function every action goes through."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from corridor.domain.authorisation import authorise
+from corridor.domain.commands import Command
+from corridor.domain.declaration import TransitDeclaration
+from corridor.domain.events import MovementEvent
+from corridor.domain.lifecycle import Action, MovementState, next_state, transition_for
+from corridor.domain.movement import Movement
+from corridor.domain.network import Corridor
+from corridor.domain.principal import Principal
+
+
+def open_movement(
+    mrn: str,
+    declaration: TransitDeclaration,
+    principal: Principal,
+    at: datetime,
+    corridor: Corridor,
+    *,
+    pre_lodged: bool = False,
+) -> tuple[Movement, MovementEvent]:
+    """Lodge (or pre-lodge) a validated declaration as a new movement."""
+    action = Action.PRE_LODGE if pre_lodged else Action.LODGE
+    transition = transition_for(None, action)
+    authorise(corridor, declaration, transition, principal, None)
+    assert transition.target is not None, "the rows that create a movement name its state"
+    state = transition.target
+    movement = Movement(
+        mrn=mrn, declaration=declaration, state=state, version=1, lodged_at=at, updated_at=at
+    )
+    details = {"lrn": declaration.lrn, "mode": str(declaration.transport.mode)}
+    return movement, _event(movement, action, None, principal, None, at, details)
+
+
+def decide(
+    movement: Movement,
+    command: Command,
+    principal: Principal,
+    at: datetime,
+    corridor: Corridor,
+) -> tuple[Movement, MovementEvent]:
+    """Take ``command`` on ``movement``: table, authority, preconditions, effect, event."""
+    transition = transition_for(movement.state, command.action)
+    authorise(corridor, movement.declaration, transition, principal, command.office)
+    command.check(movement, at, corridor)
+    changes, details = command.effect(movement, at, principal.id, corridor)
+    if command.remarks:
+        details["remarks"] = command.remarks
+    after = replace(
+        movement,
+        **changes,
+        state=next_state(movement.state, transition),
+        version=movement.version + 1,
+        updated_at=at,
+    )
+    event = _event(after, command.action, movement.state, principal, command.office, at, details)
+    return after, event
+
+
+def _event(
+    movement: Movement,
+    action: Action,
+    source: MovementState | None,
+    principal: Principal,
+    office: str | None,
+    at: datetime,
+    details: dict[str, Any],
+) -> MovementEvent:
+    return MovementEvent(
+        mrn=movement.mrn,
+        sequence=movement.version,
+        action=action,
+        source=source,
+        target=movement.state,
+        principal=principal.id,
+        role=principal.role,
+        office=office,
+        at=at,
+        details=details,
+    )

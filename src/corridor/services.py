@@ -1,0 +1,248 @@
+"""Use cases: one function per action, each one unit of work.
+
+load -> validate -> decide (lifecycle, authority, preconditions) -> save -> event -> commit.
+Entry points (CLI, API, web) parse input, call one of these, and render the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from corridor.bootstrap import Context
+from corridor.domain import commands as c
+from corridor.domain.authorisation import itinerary_offices
+from corridor.domain.declaration import TransitDeclaration
+from corridor.domain.errors import Conflict, IllegalTransition
+from corridor.domain.events import MovementEvent
+from corridor.domain.lifecycle import Place, transition_for
+from corridor.domain.movement import Movement
+from corridor.domain.mrn import MovementReference
+from corridor.domain.principal import SYSTEM_CLOCK, Principal
+from corridor.domain.procedure import decide, open_movement
+from corridor.domain.validation import validate_declaration
+from corridor.store.repository import MovementFilter
+from corridor.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Lodged:
+    """The answer to a lodging: the movement, and whether this call created it."""
+
+    movement: Movement
+    created: bool
+
+
+def lodge(
+    ctx: Context,
+    declaration: TransitDeclaration,
+    principal: Principal,
+    *,
+    pre_lodge: bool = False,
+) -> Lodged:
+    """Lodge a declaration. Sending the same declaration again (same holder and LRN)
+    returns the movement already lodged, never a second one."""
+    declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
+    now = ctx.now()
+    with ctx.unit_of_work() as uow:
+        existing = uow.movements.find_by_lrn(
+            declaration.holder.identification_number, declaration.lrn
+        )
+        if existing is not None:
+            return Lodged(_same_declaration_or_conflict(existing, declaration), created=False)
+        mrn = _allocate_mrn(uow, ctx, declaration, now)
+        movement, event = open_movement(
+            mrn, declaration, principal, now, ctx.corridor, pre_lodged=pre_lodge
+        )
+        uow.movements.add(movement)
+        uow.events.add(event)
+        uow.commit()
+    return Lodged(movement, created=True)
+
+
+def amend(
+    ctx: Context, mrn: str, declaration: TransitDeclaration, principal: Principal
+) -> Movement:
+    declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
+    return act(ctx, mrn, c.Amend(declaration=declaration), principal)
+
+
+def act(ctx: Context, mrn: str, command: c.Command, principal: Principal) -> Movement:
+    """Take any lifecycle action on a movement, in one transaction with its event."""
+    with ctx.unit_of_work() as uow:
+        before = uow.movements.get(_normalise(mrn))
+        command = _with_default_office(command, before, principal)
+        after, event = decide(before, command, principal, ctx.now(), ctx.corridor)
+        uow.movements.update(after, expected_version=before.version)
+        uow.events.add(event)
+        uow.commit()
+    return after
+
+
+def present(ctx: Context, mrn: str, principal: Principal) -> Movement:
+    return act(ctx, mrn, c.Present(), principal)
+
+
+def cancel(ctx: Context, mrn: str, principal: Principal, remarks: str | None = None) -> Movement:
+    return act(ctx, mrn, c.Cancel(remarks=remarks), principal)
+
+
+def accept(ctx: Context, mrn: str, principal: Principal, office: str | None = None) -> Movement:
+    return act(ctx, mrn, c.Accept(office=office), principal)
+
+
+def reject(
+    ctx: Context, mrn: str, principal: Principal, reason: str, office: str | None = None
+) -> Movement:
+    return act(ctx, mrn, c.Reject(office=office, reason=reason), principal)
+
+
+def control(
+    ctx: Context, mrn: str, principal: Principal, kind: c.ControlKind, office: str | None = None
+) -> Movement:
+    return act(ctx, mrn, c.Control(office=office, kind=kind), principal)
+
+
+def release(
+    ctx: Context,
+    mrn: str,
+    principal: Principal,
+    seals: tuple[str, ...],
+    office: str | None = None,
+    time_limit_hours: int | None = None,
+) -> Movement:
+    command = c.Release(office=office, seals=seals, time_limit_hours=time_limit_hours)
+    return act(ctx, mrn, command, principal)
+
+
+def refuse_release(
+    ctx: Context, mrn: str, principal: Principal, reason: str, office: str | None = None
+) -> Movement:
+    return act(ctx, mrn, c.RefuseRelease(office=office, reason=reason), principal)
+
+
+def record_passage(
+    ctx: Context, mrn: str, principal: Principal, office: str | None = None
+) -> Movement:
+    return act(ctx, mrn, c.RecordPassage(office=office), principal)
+
+
+def record_incident(
+    ctx: Context, mrn: str, principal: Principal, incident: c.RecordIncident
+) -> Movement:
+    return act(ctx, mrn, incident, principal)
+
+
+def endorse_incident(
+    ctx: Context,
+    mrn: str,
+    principal: Principal,
+    office: str | None = None,
+    remarks: str | None = None,
+) -> Movement:
+    return act(ctx, mrn, c.EndorseIncident(office=office, remarks=remarks), principal)
+
+
+def record_arrival(
+    ctx: Context,
+    mrn: str,
+    principal: Principal,
+    office: str | None = None,
+    seals_intact: bool = True,
+) -> Movement:
+    return act(ctx, mrn, c.RecordArrival(office=office, seals_intact=seals_intact), principal)
+
+
+def discharge(ctx: Context, mrn: str, principal: Principal, office: str | None = None) -> Movement:
+    return act(ctx, mrn, c.Discharge(office=office), principal)
+
+
+def open_enquiry(
+    ctx: Context, mrn: str, principal: Principal, office: str | None = None
+) -> Movement:
+    return act(ctx, mrn, c.OpenEnquiry(office=office), principal)
+
+
+def close_enquiry(
+    ctx: Context, mrn: str, principal: Principal, proof: str, office: str | None = None
+) -> Movement:
+    return act(ctx, mrn, c.CloseEnquiry(office=office, proof=proof), principal)
+
+
+def start_recovery(
+    ctx: Context, mrn: str, principal: Principal, reason: str, office: str | None = None
+) -> Movement:
+    return act(ctx, mrn, c.StartRecovery(office=office, reason=reason), principal)
+
+
+def mark_overdue_movements(ctx: Context, principal: Principal = SYSTEM_CLOCK) -> list[str]:
+    """The clock's sweep: every movement past its time limit becomes overdue."""
+    with ctx.unit_of_work() as uow:
+        due = uow.movements.due_for_overdue(ctx.now())
+    marked = []
+    for mrn in due:
+        try:
+            act(ctx, mrn, c.MarkOverdue(), principal)
+        except (Conflict, IllegalTransition):
+            continue  # changed meanwhile (arrived, say): nothing to mark
+        marked.append(mrn)
+    return marked
+
+
+def get_movement(ctx: Context, mrn: str) -> Movement:
+    with ctx.unit_of_work() as uow:
+        return uow.movements.get(_normalise(mrn))
+
+
+def movement_history(ctx: Context, mrn: str) -> list[MovementEvent]:
+    with ctx.unit_of_work() as uow:
+        uow.movements.get(_normalise(mrn))
+        return uow.events.for_movement(_normalise(mrn))
+
+
+def list_movements(ctx: Context, selection: MovementFilter) -> list[Movement]:
+    with ctx.unit_of_work() as uow:
+        return uow.movements.find(selection)
+
+
+def count_by_state(ctx: Context) -> dict[str, int]:
+    with ctx.unit_of_work() as uow:
+        return uow.movements.count_by_state()
+
+
+def _allocate_mrn(
+    uow: UnitOfWork, ctx: Context, declaration: TransitDeclaration, now: datetime
+) -> str:
+    office = ctx.corridor.office(declaration.itinerary.departure)
+    serial = uow.serials.next(now.year, office.code)
+    return str(MovementReference.build(now.year, office.state, f"{office.code[2:]}{serial:06d}"))
+
+
+def _same_declaration_or_conflict(existing: Movement, declaration: TransitDeclaration) -> Movement:
+    if existing.declaration != declaration:
+        raise Conflict(
+            f"LRN {declaration.lrn} of holder {declaration.holder.identification_number} "
+            f"was already used for movement {existing.mrn} with other data"
+        )
+    return existing
+
+
+def _with_default_office(command: c.Command, movement: Movement, principal: Principal) -> c.Command:
+    """An office left out defaults to the principal's own, or the one the action implies."""
+    if command.office is not None:
+        return command
+    place = transition_for(movement.state, command.action).place
+    if principal.office is not None and place is not Place.NOWHERE:
+        return _replace_office(command, principal.office)
+    offices = itinerary_offices(movement.declaration, place)
+    if place in (Place.DEPARTURE, Place.DESTINATION):
+        return _replace_office(command, offices[0])
+    return command
+
+
+def _replace_office(command: c.Command, office: str) -> c.Command:
+    return replace(command, office=office)
+
+
+def _normalise(mrn: str) -> str:
+    return mrn.strip().upper()

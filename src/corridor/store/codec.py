@@ -1,0 +1,76 @@
+"""JSON forms of the domain's dataclasses, through pydantic (which the domain never sees)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from corridor.domain.declaration import TransitDeclaration
+from corridor.domain.errors import InvalidDeclaration
+from corridor.domain.movement import Movement
+
+DECLARATION: TypeAdapter[TransitDeclaration] = TypeAdapter(TransitDeclaration)
+MOVEMENT: TypeAdapter[Movement] = TypeAdapter(Movement)
+
+
+def declaration_from_json(data: Any) -> TransitDeclaration:
+    """Parse a declaration from JSON-like data; the first error names its field."""
+    try:
+        return DECLARATION.validate_python(data)
+    except ValidationError as error:
+        raise _first_problem(error) from None
+
+
+def declaration_from_text(text: str | bytes) -> TransitDeclaration:
+    try:
+        return DECLARATION.validate_json(text)
+    except ValidationError as error:
+        raise _first_problem(error) from None
+
+
+def declaration_to_json(declaration: TransitDeclaration) -> dict[str, Any]:
+    result: dict[str, Any] = DECLARATION.dump_python(declaration, mode="json", exclude_none=True)
+    return result
+
+
+def movement_to_json(movement: Movement) -> dict[str, Any]:
+    result: dict[str, Any] = MOVEMENT.dump_python(movement, mode="json")
+    return result
+
+
+def movement_from_json(data: Any) -> Movement:
+    return MOVEMENT.validate_python(data)
+
+
+def declaration_schema() -> dict[str, Any]:
+    schema = DECLARATION.json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://corridor.example/schemas/declaration.schema.json"
+    return schema
+
+
+def _first_problem(error: ValidationError) -> InvalidDeclaration:
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    field = _dotted(first["loc"]) or "(document)"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return InvalidDeclaration(field, _message(first) + more)
+
+
+def _message(problem: Any) -> str:
+    if problem["type"] == "missing":
+        return "is required"
+    if problem["type"] == "extra_forbidden":
+        return "is not a field of the declaration"
+    return str(problem["msg"]).lower().replace("input", "value")
+
+
+def _dotted(location: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path

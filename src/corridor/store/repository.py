@@ -1,0 +1,181 @@
+"""Repositories over one connection: movements, their events, MRN serials."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from corridor.domain.errors import Conflict, NotFound
+from corridor.domain.events import MovementEvent
+from corridor.domain.lifecycle import Action, MovementState
+from corridor.domain.movement import Movement
+from corridor.domain.network import Role
+from corridor.store.codec import movement_from_json, movement_to_json
+from corridor.store.tables import movement_events, movements, mrn_counters
+
+
+@dataclass(frozen=True)
+class MovementFilter:
+    """What ``MovementRepository.find`` selects; ``after`` is the last MRN of the previous page."""
+
+    states: Sequence[MovementState] = ()
+    office: str | None = None
+    holder: str | None = None
+    mode: str | None = None
+    after: str | None = None
+    limit: int = 50
+
+
+class MovementRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def get(self, mrn: str) -> Movement:
+        row = self._connection.execute(
+            select(movements.c.data).where(movements.c.mrn == mrn)
+        ).first()
+        if row is None:
+            raise NotFound(f"no movement {mrn}")
+        return movement_from_json(row.data)
+
+    def find_by_lrn(self, holder: str, lrn: str) -> Movement | None:
+        query = select(movements.c.data).where(movements.c.holder == holder, movements.c.lrn == lrn)
+        row = self._connection.execute(query).first()
+        return None if row is None else movement_from_json(row.data)
+
+    def add(self, movement: Movement) -> None:
+        self._connection.execute(insert(movements).values(**_columns(movement)))
+
+    def update(self, movement: Movement, expected_version: int) -> None:
+        """Store ``movement`` only if nobody changed it since ``expected_version``."""
+        query = (
+            update(movements)
+            .where(movements.c.mrn == movement.mrn, movements.c.version == expected_version)
+            .values(**_columns(movement))
+        )
+        if self._connection.execute(query).rowcount != 1:
+            raise Conflict(f"movement {movement.mrn} was changed by someone else; reload and retry")
+
+    def find(self, selection: MovementFilter) -> list[Movement]:
+        query = select(movements.c.data).order_by(movements.c.mrn).limit(selection.limit)
+        for condition in _conditions(selection):
+            query = query.where(condition)
+        return [movement_from_json(row.data) for row in self._connection.execute(query)]
+
+    def count_by_state(self) -> dict[str, int]:
+        query = select(movements.c.state, func.count()).group_by(movements.c.state)
+        return dict(self._connection.execute(query).tuples().all())
+
+    def due_for_overdue(self, now: datetime) -> list[str]:
+        """MRNs whose time limit has passed while they are still on the road."""
+        on_the_road = [MovementState.RELEASED, MovementState.IN_TRANSIT, MovementState.INCIDENT]
+        query = (
+            select(movements.c.mrn)
+            .where(movements.c.state.in_(on_the_road), movements.c.time_limit < now)
+            .order_by(movements.c.time_limit)
+        )
+        return list(self._connection.execute(query).scalars())
+
+
+def _conditions(selection: MovementFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if selection.states:
+        conditions.append(movements.c.state.in_([str(s) for s in selection.states]))
+    if selection.office:
+        office = selection.office
+        conditions.append(or_(movements.c.departure == office, movements.c.destination == office))
+    if selection.holder:
+        conditions.append(movements.c.holder == selection.holder)
+    if selection.mode:
+        conditions.append(movements.c.mode == selection.mode)
+    if selection.after:
+        conditions.append(movements.c.mrn > selection.after)
+    return [and_(*conditions)] if conditions else []
+
+
+def _columns(movement: Movement) -> dict[str, Any]:
+    declaration = movement.declaration
+    return {
+        "mrn": movement.mrn,
+        "holder": movement.holder,
+        "lrn": declaration.lrn,
+        "state": str(movement.state),
+        "version": movement.version,
+        "mode": str(declaration.transport.mode),
+        "departure": declaration.itinerary.departure,
+        "destination": declaration.itinerary.destination,
+        "lodged_at": movement.lodged_at,
+        "updated_at": movement.updated_at,
+        "time_limit": movement.time_limit,
+        "data": movement_to_json(movement),
+    }
+
+
+class EventRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, event: MovementEvent) -> None:
+        self._connection.execute(
+            insert(movement_events).values(
+                mrn=event.mrn,
+                sequence=event.sequence,
+                action=str(event.action),
+                source=None if event.source is None else str(event.source),
+                target=str(event.target),
+                principal=event.principal,
+                role=str(event.role),
+                office=event.office,
+                at=event.at,
+                details=dict(event.details),
+            )
+        )
+
+    def for_movement(self, mrn: str) -> list[MovementEvent]:
+        query = (
+            select(movement_events)
+            .where(movement_events.c.mrn == mrn)
+            .order_by(movement_events.c.sequence)
+        )
+        return [_event(row._mapping) for row in self._connection.execute(query)]
+
+    def count(self) -> int:
+        return int(
+            self._connection.execute(select(func.count()).select_from(movement_events)).scalar_one()
+        )
+
+
+def _event(row: Any) -> MovementEvent:
+    return MovementEvent(
+        mrn=row["mrn"],
+        sequence=row["sequence"],
+        action=Action(row["action"]),
+        source=None if row["source"] is None else MovementState(row["source"]),
+        target=MovementState(row["target"]),
+        principal=row["principal"],
+        role=Role(row["role"]),
+        office=row["office"],
+        at=row["at"],
+        details=row["details"],
+    )
+
+
+class SerialAllocator:
+    """Hands out MRN serials per year and office of departure, gap-free within a transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def next(self, year: int, office: str) -> int:
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(mrn_counters).values(year=year, office=office, last_serial=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=["year", "office"],
+            set_={"last_serial": mrn_counters.c.last_serial + 1},
+        ).returning(mrn_counters.c.last_serial)
+        return int(self._connection.execute(statement).scalar_one())

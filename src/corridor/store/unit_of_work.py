@@ -1,0 +1,47 @@
+"""A unit of work: one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from corridor.store.repository import EventRepository, MovementRepository, SerialAllocator
+
+
+class UnitOfWork:
+    """``with UnitOfWork(engine) as uow: ...; uow.commit()``: nothing is kept otherwise."""
+
+    movements: MovementRepository
+    events: EventRepository
+    serials: SerialAllocator
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        self._connection = self._engine.connect()
+        self._connection.begin()
+        self.movements = MovementRepository(self._connection)
+        self.events = EventRepository(self._connection)
+        self.serials = SerialAllocator(self._connection)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self._connection is not None
+        try:
+            if self._connection.in_transaction():
+                self._connection.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+
+    def commit(self) -> None:
+        assert self._connection is not None, "commit outside the with block"
+        self._connection.commit()
