@@ -77,7 +77,7 @@ def corridor_from_dict(data: Mapping[str, Any]) -> Corridor:
         states=states,
         offices=offices,
         segments=segments,
-        time_limit_hours=_time_limits(_table(data, "time_limit_hours", "")),
+        time_limit_hours=_time_limits(_table(data, "time_limit_hours", ""), segments),
         fees=_fees(_table(data, "fees", "")),
         screening=_optional_table(data, "screening"),
         simulation=_optional_table(data, "simulation"),
@@ -180,9 +180,10 @@ def _segments(entries: list[Any], offices: Mapping[str, Office]) -> tuple[Segmen
     return tuple(segments)
 
 
-def _time_limits(table: Mapping[str, Any]) -> dict[Mode, int]:
+def _time_limits(table: Mapping[str, Any], segments: tuple[Segment, ...]) -> dict[Mode, int]:
+    """A time limit for every mode the corridor's segments carry."""
     limits = {}
-    for mode in Mode:
+    for mode in sorted({segment.mode for segment in segments}):
         hours = table.get(str(mode))
         if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 720:
             raise InvalidCorridor(f"time_limit_hours.{mode}", "whole hours from 1 to 720")

@@ -119,7 +119,7 @@ class Corridor:
     def _adjacency(self, mode: Mode) -> dict[str, list[tuple[float, str]]]:
         graph: dict[str, list[tuple[float, str]]] = {code: [] for code in self.offices}
         for segment in self.segments:
-            if segment.mode is mode:
+            if segment.mode == mode:
                 a, b = segment.ends
                 graph[a].append((segment.length_km, b))
                 graph[b].append((segment.length_km, a))

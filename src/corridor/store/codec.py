@@ -61,7 +61,7 @@ def _first_problem(error: ValidationError) -> InvalidDeclaration:
 def _message(problem: Any) -> str:
     if problem["type"] == "missing":
         return "is required"
-    if problem["type"] == "extra_forbidden":
+    if problem["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         return "is not a field of the declaration"
     return str(problem["msg"]).lower().replace("input", "value")
 

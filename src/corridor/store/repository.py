@@ -69,7 +69,7 @@ class MovementRepository:
 
     def count_by_state(self) -> dict[str, int]:
         query = select(movements.c.state, func.count()).group_by(movements.c.state)
-        return dict(self._connection.execute(query).tuples().all())
+        return {str(state): int(count) for state, count in self._connection.execute(query)}
 
     def due_for_overdue(self, now: datetime) -> list[str]:
         """MRNs whose time limit has passed while they are still on the road."""

@@ -1,0 +1,45 @@
+"""The `corridor` command: a thin layer over the services.
+
+Every error a user can cause prints one line on stderr and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from corridor.cli import actions as actions
+from corridor.cli import common as common
+from corridor.cli import movements as movements
+from corridor.cli import system as system
+from corridor.domain.errors import CorridorError
+
+app = typer.Typer(
+    help="corridor: customs transit along a land corridor, with a log every party can verify.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.callback()(common.global_options)
+system.register(app)
+movements.register(app)
+actions.register(app)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except CorridorError as error:
+        common.fail(str(error.detail))
+    except typer.Abort:
+        common.fail("aborted")
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as error:  # click's usage errors, and bad files
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(2)
+        raise

@@ -1,0 +1,144 @@
+"""The `corridor` command end to end on SQLite: init, lodge, actions, list, show, demo, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLE
+from corridor.cli import main
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def cli(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    monkeypatch.setenv("CORRIDOR_DB", database_url)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str) -> Result:
+        monkeypatch.setattr(sys, "argv", ["corridor", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as done:
+            code = int(done.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    assert run("init").code == 0
+    return run
+
+
+def test_lodge_act_list_and_show(cli: Any) -> None:
+    lodged = cli("lodge", str(EXAMPLE))
+    assert lodged.code == 0, lodged.err
+    mrn = lodged.out.split()[0]
+    assert cli("accept", mrn).code == 0
+    released = cli("release", mrn, "--seal", "AZ-77", "--seal", "AZ-78")
+    assert "released" in released.out
+    assert cli("passage", mrn, "--office", "AZ0AGB01").code == 0
+    gate = cli("passage", mrn, "--office", "AM0NRN01", "--as", "front_office:gate-3@AM0NRN01")
+    assert gate.code == 0 and "front_office:gate-3@AM0NRN01" in gate.out
+    listed = json.loads(cli("movements", "list", "--json").out)
+    assert [(m["mrn"], m["state"]) for m in listed] == [(mrn, "in_transit")]
+    shown = json.loads(cli("movements", "show", mrn, "--json").out)
+    assert [e["action"] for e in shown["events"]] == [
+        "lodge",
+        "accept",
+        "release",
+        "record_passage",
+        "record_passage",
+    ]
+    assert shown["movement"]["seals"] == ["AZ-77", "AZ-78"]
+    table = cli("movements", "show", mrn)
+    assert "AZ0HRD01 → AZ0AGB01 → AM0NRN01" in table.out
+
+
+def test_lodging_twice_is_reported_not_duplicated(cli: Any) -> None:
+    first = cli("lodge", str(EXAMPLE)).out.split()[0]
+    again = cli("lodge", str(EXAMPLE))
+    assert again.code == 0 and again.out.startswith(first) and "nothing new" in again.out
+    assert len(json.loads(cli("movements", "list", "--json").out)) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("{broken", "(document): invalid json"),
+        ('{"lrn": "A1"}', "declaration_type: is required"),
+        (None, "hs_code: 999990 is not an HS 2022 subheading"),
+    ],
+)
+def test_a_bad_declaration_file_gets_one_line_exit_2_and_nothing_stored(
+    cli: Any, tmp_path: Path, content: str | None, words: str
+) -> None:
+    path = tmp_path / "bad.json"
+    if content is None:
+        data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+        data["consignments"][0]["items"][0]["hs_code"] = "999990"
+        content = json.dumps(data)
+    path.write_text(content, encoding="utf-8")
+    result = cli("lodge", str(path))
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and result.err.startswith("error: ") and words in result.err
+    assert json.loads(cli("movements", "list", "--json").out) == []
+
+
+def test_missing_file_and_bad_actions_exit_2(cli: Any, tmp_path: Path) -> None:
+    missing = cli("lodge", str(tmp_path / "none.json"))
+    assert missing.code == 2 and "No such file" in missing.err
+    mrn = cli("lodge", str(EXAMPLE)).out.split()[0]
+    illegal = cli("discharge", mrn)
+    assert (
+        illegal.code == 2 and illegal.err == "error: cannot discharge a movement that is lodged\n"
+    )
+    forbidden = cli("accept", mrn, "--as", "customs:x@AM")
+    assert forbidden.code == 2 and "no jurisdiction" in forbidden.err
+    bad_role = cli("accept", mrn, "--as", "king:x")
+    assert bad_role.code == 2 and "role must be one of" in bad_role.err
+    unknown = cli("accept", "26AZ0HRD01999999J0")
+    assert unknown.code == 2 and "no movement" in unknown.err
+
+
+def test_an_uninitialised_database_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        sys, "argv", ["corridor", "--db", f"sqlite:///{tmp_path}/x.sqlite", "movements", "list"]
+    )
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 2 and "corridor init" in capsys.readouterr().err
+
+
+def test_demo_drives_movements_and_summarises_by_state(cli: Any) -> None:
+    result = cli("demo", "--movements", "40", "--seed", "3")
+    assert result.code == 0, result.err
+    assert "40 movements" in result.out and "total" in result.out
+    listed = json.loads(cli("movements", "list", "--json", "--limit", "1000").out)
+    assert len(listed) == 40
+    states = {m["state"] for m in listed}
+    assert "discharged" in states and len(states) >= 3
+
+
+def test_the_installed_command_runs() -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("corridor")), "offices"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "250"},
+    )
+    assert done.returncode == 0 and "Nrnadzor / Նռնաձոր" in done.stdout
