@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +15,10 @@ from corridor.corridors import default_corridor_path, load_corridor
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.network import Corridor
 from corridor.domain.validation import Nomenclature, validate_declaration
-from corridor.paths import data_dir, project_root
+from corridor.paths import data_dir
 from corridor.reference import load_nomenclature
 from corridor.store.codec import declaration_from_json
-
-ROOT = project_root()
-EXAMPLE = ROOT / "examples" / "road-horadiz-nakhchivan.json"
-SARP = Path(__file__).parent / "data" / "corridors" / "sarp.toml"
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
+from corridor_testing import EXAMPLE, SARP, FakeClock
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLE
 from corridor.cli import main
+from corridor_testing import EXAMPLE
 
 
 class Result:

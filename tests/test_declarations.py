@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import InvalidDeclaration
 from corridor.domain.network import Corridor
 from corridor.domain.validation import Nomenclature, declaration_problems, validate_declaration
 from corridor.store.codec import declaration_from_json, declaration_from_text, declaration_schema
+from corridor_testing import ROOT
 
 
 def _validate(

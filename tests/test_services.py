@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from conftest import FakeClock
 from corridor import services
 from corridor.bootstrap import Context, Settings, bootstrap
 from corridor.domain import commands as c
@@ -25,6 +24,7 @@ from corridor.domain.network import Role
 from corridor.domain.principal import Principal
 from corridor.store.repository import MovementFilter
 from corridor.store.tables import movement_events, movements
+from corridor_testing import FakeClock
 
 AZ = Principal("officer-az", Role.CUSTOMS, state="AZ")
 AM = Principal("officer-am", Role.CUSTOMS, state="AM")
