@@ -1,0 +1,128 @@
+"""Names across scripts: one analysed form per name, comparable token by token.
+
+`analyse_name("ООО «Араз Логистик»")` gives the Latin tokens (`araz`, `logistik`), a
+phonetic key per token (`aras`, `lokistik`), a weight per token (generic company words
+and patronymics weigh less) and the legal forms found (`limited liability company`).
+
+The phonetic key folds the differences that transcription between Armenian,
+Azerbaijani, Russian and Latin produces: voiced and voiceless consonants (Gevorgyan /
+Геворкян), h / г / х / kh / gh (Hasanov / Гасанов), the affricates ts / dz / ch
+(Hambardzumyan / Амбарцумян), y and doubled letters (Aliyev / Алиев,
+Məmmədov / Мамедов), and e / a (Azerbaijani ə).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from corridor.screening.legal_forms import split_legal_forms
+from corridor.screening.name_variants import symbol_of
+from corridor.screening.translit import transliterate_word
+
+# Azerbaijani "son of" / "daughter of" after the father's name, once transliterated.
+PATRONYMIC_MARKERS = frozenset(
+    {"oglu", "ogly", "ogli", "oghlu", "oghly", "qizi", "gizi", "kizi", "kyzy", "qyzy"}
+)
+_PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "inichna")
+GENERIC_ORG_WORDS = frozenset(
+    {
+        "trans", "trade", "trading", "logistics", "logistic", "logistik", "group", "grup",
+        "holding", "holdings", "international", "intl", "service", "services", "servis",
+        "company", "co", "industries", "industry", "invest", "investment", "investments",
+        "export", "import", "global", "general", "construction", "engineering",
+        "technologies", "technology", "tech", "systems", "energy", "oil", "gas", "metal",
+        "auto", "motors", "cargo", "transport", "shipping", "line", "lines", "commerce",
+        "development", "partners", "solutions", "electronics", "supply", "plus", "pro",
+        "center", "centre", "tsentr", "the", "and", "of", "stroy", "torg", "impex",
+        "eksport", "elektronik", "elektronika", "tekhnologii", "sistems",
+    }
+)  # fmt: skip
+GENERIC_WEIGHT = 0.35
+PATRONYMIC_WEIGHT = 0.35
+INITIAL_WEIGHT = 0.3
+
+_DROPPED = re.compile(r"[.'’ʼ`´\u055a\u055b\u055c\u055e]")
+_SEPARATORS = re.compile(r"[^\w]+|_")
+_KEY_DIGRAPHS = re.compile(r"shch|sch|dzh|tch|zh|kh|gh|ch|ts|tz|dz|sh|ph|th|ck|dj|x|.")
+_KEY_LETTERS = {
+    "shch": "S", "sch": "S", "sh": "S", "dzh": "J", "dj": "J", "zh": "J", "j": "J",
+    "tch": "C", "ch": "C", "ts": "C", "tz": "C", "dz": "C", "kh": "k", "gh": "k",
+    "ph": "f", "th": "t", "ck": "k", "x": "ks", "q": "k", "g": "k", "c": "k", "w": "f",
+    "b": "p", "d": "t", "z": "s", "v": "f", "h": "", "y": "", "e": "a",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """A name analysed for matching."""
+
+    original: str
+    tokens: tuple[str, ...]
+    keys: tuple[str, ...]
+    weights: tuple[float, ...]
+    legal_forms: tuple[str, ...]
+    symbols: tuple[str | None, ...] = ()
+
+    @property
+    def latin(self) -> str:
+        return " ".join(self.tokens)
+
+
+def analyse_name(text: str) -> NameForm:
+    """Normalise, split, drop legal forms, transliterate, key and weigh one name."""
+    words = split_words(text)
+    words, legal_forms = split_legal_forms(words)
+    latin = [transliterate_word(w) for w in words]
+    latin, more_forms = split_legal_forms([w for w in latin if w])
+    patronymics = _patronymic_positions(latin)
+    tokens: list[str] = []
+    weights: list[float] = []
+    for position, token in enumerate(latin):
+        if token in PATRONYMIC_MARKERS:
+            continue
+        tokens.append(token)
+        weights.append(_weight(token, position in patronymics))
+    forms = tuple(dict.fromkeys([*legal_forms, *more_forms]))
+    keys = tuple(phonetic_key(t) for t in tokens)
+    symbols = tuple(symbol_of(k) for k in keys)
+    return NameForm(text, tuple(tokens), keys, tuple(weights), forms, symbols)
+
+
+def split_words(text: str) -> list[str]:
+    """Casefold, decompose compatibility forms, drop dots and apostrophes, split."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = _DROPPED.sub("", folded)
+    return [w for w in _SEPARATORS.split(folded) if w]
+
+
+def phonetic_key(token: str) -> str:
+    """Fold a Latin token to its transcription-independent key."""
+    letters = [_KEY_LETTERS.get(m.group(), m.group()) for m in _KEY_DIGRAPHS.finditer(token)]
+    folded = "".join(letters)
+    out: list[str] = []
+    for ch in folded:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    key = "".join(out)
+    return key[:-3] + "an" if key.endswith("ian") else key
+
+
+def _patronymic_positions(latin: list[str]) -> set[int]:
+    """Positions of patronymics: before an Azerbaijani marker, or Russian -ovich/-ovna."""
+    found = {i for i, t in enumerate(latin) if len(t) > 5 and t.endswith(_PATRONYMIC_SUFFIXES)}
+    for index, token in enumerate(latin):
+        if index > 0 and token in PATRONYMIC_MARKERS:
+            found.add(index - 1)
+    return found
+
+
+def _weight(token: str, patronymic: bool) -> float:
+    if patronymic:
+        return PATRONYMIC_WEIGHT
+    if len(token) == 1:
+        return INITIAL_WEIGHT
+    if token in GENERIC_ORG_WORDS:
+        return GENERIC_WEIGHT
+    return 1.0

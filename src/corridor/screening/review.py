@@ -1,0 +1,76 @@
+"""The review queue's pure pieces: items made from hits, and decisions on them.
+
+The operator triages, the state's officer decides (who may do what is corridor data,
+checked by the services layer). Confirming keeps the hit; dismissing it yields the
+`Dismissal` the store remembers and passes back to the engine on the next movement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from corridor.screening.engine import Assessment
+from corridor.screening.parties import Dismissal
+
+
+class ReviewState(Enum):
+    OPEN = "open"  # waiting for a decision
+    CONFIRMED = "confirmed"  # the party is the listed entity (or cannot be cleared)
+    DISMISSED = "dismissed"  # a false positive; remembered for this entity and party
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    movement_ref: str
+    party_role: str
+    party_name: str
+    party_key: str
+    list_name: str
+    entity_id: str
+    score: float
+    state: ReviewState = ReviewState.OPEN
+    decided_by: str | None = None
+    note: str = ""
+
+    @property
+    def dismissal(self) -> Dismissal:
+        return (self.entity_id, self.party_key)
+
+
+class ReviewError(ValueError):
+    """A decision on an item that is no longer open, or without a note."""
+
+
+def review_items(assessment: Assessment) -> list[ReviewItem]:
+    return [
+        ReviewItem(
+            movement_ref=assessment.movement_ref,
+            party_role=hit.party.role,
+            party_name=hit.party.name,
+            party_key=hit.party_key,
+            list_name=hit.match.entity.list_name,
+            entity_id=hit.match.entity.entity_id,
+            score=hit.match.score,
+        )
+        for hit in assessment.hits
+    ]
+
+
+def confirm(item: ReviewItem, by: str, note: str = "") -> ReviewItem:
+    _require_open(item)
+    return replace(item, state=ReviewState.CONFIRMED, decided_by=by, note=note)
+
+
+def dismiss(item: ReviewItem, by: str, note: str) -> tuple[ReviewItem, Dismissal]:
+    """Dismiss a false positive; a note saying why is required."""
+    _require_open(item)
+    if not note.strip():
+        raise ReviewError("a dismissal needs a note saying why the hit is a false positive")
+    decided = replace(item, state=ReviewState.DISMISSED, decided_by=by, note=note)
+    return decided, decided.dismissal
+
+
+def _require_open(item: ReviewItem) -> None:
+    if item.state is not ReviewState.OPEN:
+        raise ReviewError(f"review item for {item.entity_id} is already {item.state.value}")
