@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -98,4 +99,48 @@ mrn_counters = Table(
     Column("year", Integer, primary_key=True),
     Column("office", String(8), primary_key=True),
     Column("last_serial", BigInteger, nullable=False),
+)
+
+# The transparency log. An action's entry is appended to `log_entries` in the action's
+# own transaction, without an index; the sequencer numbers pending entries (contiguous
+# `log_index`), then writes bundles and tiles and moves the checkpoint in one
+# transaction whose compare-and-swap on `log_checkpoint.size` is the commit point.
+log_entries = Table(
+    "log_entries",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("log_index", BigInteger, nullable=True, unique=True),
+    Column("mrn", String(18), nullable=False, index=True),
+    Column("event_sequence", Integer, nullable=False),
+    Column("entry", LargeBinary, nullable=False),
+    Column("salt", LargeBinary, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("appended_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("mrn", "event_sequence", name="uq_log_entries_mrn_event_sequence"),
+)
+
+log_tiles = Table(
+    "log_tiles",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("tile_index", BigInteger, primary_key=True, autoincrement=False),
+    Column("width", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+log_bundles = Table(
+    "log_bundles",
+    metadata,
+    Column("bundle_index", BigInteger, primary_key=True, autoincrement=False),
+    Column("width", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+log_checkpoint = Table(
+    "log_checkpoint",
+    metadata,
+    Column("origin", String(255), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("signed", LargeBinary, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )
