@@ -298,8 +298,8 @@ class Note:
 
 
 def _check_text(text: str) -> None:
-    if any(ord(c) < 0x20 and c != "\n" for c in text):
-        raise MalformedNoteError("a note may not contain control characters but newline")
+    if any((ord(c) < 0x20 and c != "\n") or 0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise MalformedNoteError("a note is UTF-8 text without control characters but newline")
 
 
 def split_note(msg: bytes) -> tuple[str, list[Signature]]:
