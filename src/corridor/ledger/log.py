@@ -1,0 +1,280 @@
+"""The pure core of the sequencer: append a batch to a tiled log, and check a whole log.
+
+The log lives in a ``LogStorage``: entry bundles and hash tiles (C2SP tlog-tiles), and
+one signed checkpoint replaced only by compare-and-swap on the tree size. That swap is
+the single commit point: whatever was written before it is invisible until it succeeds,
+and everything it publishes was written before it. Tiles and bundles at a path are a
+function of the entries before them, so a re-run after a crash writes the same bytes
+again; writing *different* bytes at a path means two entries were given one index.
+
+Entries are numbered by the caller before integration (``first_index``): a re-run with
+the same batch after a crash anywhere, even after the commit, converges to the same log
+with every entry exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from corridor.ledger.checkpoint import Checkpoint, CheckpointError, parse_checkpoint
+from corridor.ledger.merkle import EMPTY_ROOT, leaf_hash, root_hash
+from corridor.ledger.note import (
+    NoteError,
+    Signer,
+    ed25519_verifier,
+    open_note,
+    sign_note,
+    split_note,
+)
+from corridor.ledger.tiles import (
+    MAX_ENTRY_SIZE,
+    TILE_WIDTH,
+    BundleId,
+    TileDataError,
+    TileHashReader,
+    TileId,
+    build_tiles,
+    bundle_at,
+    decode_bundle,
+    encode_bundle,
+    partial_tiles,
+)
+
+
+class LogError(Exception):
+    """Base of log errors."""
+
+
+class LogConflictError(LogError):
+    """The batch leaves a gap, or disagrees with entries already in the log."""
+
+
+class CheckpointRaceError(LogError):
+    """Another writer moved the checkpoint between our read and our swap."""
+
+
+class LogCorruptionError(LogError):
+    """Stored data that does not match what the entries say it must be."""
+
+
+class LogStorage(Protocol):
+    """Where a tiled log keeps its bundles, tiles and checkpoint.
+
+    Writes of a tile or bundle are atomic per object. Reads return None when absent.
+    """
+
+    def read_tile(self, tile: TileId) -> bytes | None: ...
+
+    def write_tile(self, tile: TileId, data: bytes) -> None: ...
+
+    def read_bundle(self, bundle: BundleId) -> bytes | None: ...
+
+    def write_bundle(self, bundle: BundleId, data: bytes) -> None: ...
+
+    def read_checkpoint(self) -> bytes | None:
+        """The signed checkpoint note last committed, None for a log never started."""
+        ...
+
+    def swap_checkpoint(self, expected_size: int | None, new_size: int, signed: bytes) -> bool:
+        """Atomically replace the checkpoint iff its size is ``expected_size`` (None:
+        no checkpoint yet); False when it was not."""
+        ...
+
+
+@dataclass(frozen=True)
+class Integrated:
+    """The outcome of ``integrate``: the committed checkpoint after the batch."""
+
+    first_index: int
+    checkpoint: Checkpoint
+    signed_checkpoint: bytes
+
+
+def integrate(
+    storage: LogStorage,
+    new_entries: Sequence[bytes],
+    signer: Signer,
+    origin: str,
+    *,
+    first_index: int,
+) -> Integrated:
+    """Append ``new_entries``, numbered from ``first_index``, and commit a checkpoint.
+
+    Idempotent: entries already in the log (same bytes, same index) are skipped, so the
+    caller re-runs the same batch after any failure. Raises LogConflictError on a gap or
+    a mismatch, CheckpointRaceError if another writer committed meanwhile.
+    """
+    if any(len(entry) > MAX_ENTRY_SIZE for entry in new_entries):
+        raise ValueError(f"log entries are at most {MAX_ENTRY_SIZE} bytes")
+    # 1. Read the committed state. A crash here leaves nothing behind.
+    signed = storage.read_checkpoint()
+    current = _committed(signed, origin)
+    todo = _not_yet_logged(storage, current.size, new_entries, first_index)
+    if signed is not None and not todo:
+        return Integrated(first_index, current, signed)
+    old_size, new_size = current.size, current.size + len(todo)
+    # 2. Write the entry bundles. A crash here leaves bundles past the checkpoint that
+    #    no checkpoint publishes; a re-run rewrites them with the same bytes.
+    _write_bundles(storage, old_size, todo)
+    # 3. Write the hash tiles, level 0 first. A crash here leaves the same: unpublished
+    #    tiles past the checkpoint, rewritten identically by a re-run.
+    _write_tiles(storage, old_size, todo)
+    # 4. Compute the new root from the stored tiles, reading back what step 3 wrote.
+    #    Nothing is written; a crash leaves the state of step 3.
+    root = root_hash(new_size, tile_hash_reader(storage, new_size))
+    # 5. Sign the checkpoint. Ed25519 is deterministic, so a re-run signs the same bytes.
+    checkpoint = Checkpoint(origin, new_size, root)
+    signed_new = sign_note(checkpoint.text(), [signer])
+    # 6. Commit: swap the checkpoint if the tree size is still old_size. Before the
+    #    swap the log is unchanged; after it, every tile it names is in place. A crash
+    #    after the swap but before the caller hears of it is harmless: the re-run
+    #    finds its entries logged at the same indexes and returns this checkpoint.
+    if not storage.swap_checkpoint(current.size if signed else None, new_size, signed_new):
+        raise CheckpointRaceError(f"the checkpoint moved away from size {old_size}")
+    return Integrated(first_index, checkpoint, signed_new)
+
+
+def _committed(signed: bytes | None, origin: str) -> Checkpoint:
+    """The committed checkpoint (the empty tree for a log never started)."""
+    if signed is None:
+        return Checkpoint(origin, 0, EMPTY_ROOT)
+    try:
+        checkpoint = parse_checkpoint(split_note(signed)[0])
+    except (NoteError, CheckpointError) as exc:
+        raise LogCorruptionError(f"stored checkpoint: {exc}") from exc
+    if checkpoint.origin != origin:
+        raise LogConflictError(f"this log is {checkpoint.origin!r}, not {origin!r}")
+    return checkpoint
+
+
+def _not_yet_logged(
+    storage: LogStorage, size: int, entries: Sequence[bytes], first_index: int
+) -> Sequence[bytes]:
+    """The tail of the batch past the tree size, after checking the overlap matches."""
+    if not 0 <= first_index <= size:
+        raise LogConflictError(f"batch starts at {first_index}, the log has {size} entries")
+    overlap = min(size - first_index, len(entries))
+    if overlap and read_entries(storage, size, first_index, first_index + overlap) != list(
+        entries[:overlap]
+    ):
+        raise LogConflictError(f"entries from {first_index} differ from those logged")
+    return entries[overlap:]
+
+
+def _write_bundles(storage: LogStorage, old_size: int, entries: Sequence[bytes]) -> None:
+    first, width = divmod(old_size, TILE_WIDTH)
+    prefix = _read_bundle(storage, BundleId(first, width)) if width else []
+    combined = [*prefix, *entries]
+    for offset in range(0, len(combined), TILE_WIDTH):
+        chunk = combined[offset : offset + TILE_WIDTH]
+        storage.write_bundle(
+            BundleId(first + offset // TILE_WIDTH, len(chunk)), encode_bundle(chunk)
+        )
+
+
+def _write_tiles(storage: LogStorage, old_size: int, entries: Sequence[bytes]) -> None:
+    partials = {tile: _read_tile(storage, tile) for tile in partial_tiles(old_size)}
+    tiles = build_tiles(old_size, partials, [leaf_hash(e) for e in entries])
+    for tile in sorted(tiles):
+        storage.write_tile(tile, tiles[tile])
+
+
+# --- Reading a log ------------------------------------------------------------------
+
+
+def _read_tile(storage: LogStorage, tile: TileId) -> bytes:
+    data = storage.read_tile(tile)
+    if data is None:
+        raise LogCorruptionError(f"missing tile {tile}")
+    return data
+
+
+def _read_bundle(storage: LogStorage, bundle: BundleId) -> list[bytes]:
+    data = storage.read_bundle(bundle)
+    if data is None:
+        raise LogCorruptionError(f"missing entry bundle {bundle}")
+    try:
+        return decode_bundle(data, bundle.width)
+    except TileDataError as exc:
+        raise LogCorruptionError(f"entry bundle {bundle}: {exc}") from exc
+
+
+def tile_hash_reader(storage: LogStorage, size: int) -> TileHashReader:
+    """A merkle HashReader over the stored tiles of the tree of ``size`` leaves."""
+    return TileHashReader(size, lambda tile: _read_tile(storage, tile))
+
+
+def read_entries(storage: LogStorage, size: int, start: int, end: int) -> list[bytes]:
+    """Entries ``start`` to ``end`` (excluded) as published at tree size ``size``."""
+    if not 0 <= start <= end <= size:
+        raise ValueError(f"entries [{start}, {end}) are not in a tree of size {size}")
+    entries: list[bytes] = []
+    for n in range(start // TILE_WIDTH, -(-end // TILE_WIDTH)):
+        bundle = _read_bundle(storage, bundle_at(n, size))
+        lo = max(start - n * TILE_WIDTH, 0)
+        entries += bundle[lo : end - n * TILE_WIDTH]
+    return entries
+
+
+# --- fsck ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogReport:
+    """What ``verify_log`` checked."""
+
+    checkpoint: Checkpoint
+    entries: int
+    tiles: int
+
+
+def verify_log(storage: LogStorage, log_vkey: str) -> LogReport:
+    """Rebuild the tree from every entry bundle; check every tile and the checkpoint.
+
+    Raises LogCorruptionError on the first difference. Memory stays O(log n): only the
+    rightmost partial tile of each level is kept while the bundles stream by.
+    """
+    checkpoint = _verified_checkpoint(storage, log_vkey)
+    frontier: dict[TileId, bytes] = {}
+    checked = 0
+    for start, entries in _bundles(storage, checkpoint.size):
+        tiles = build_tiles(start, frontier, [leaf_hash(e) for e in entries])
+        checked += _check_full_tiles(storage, tiles)
+        frontier = _frontier({**frontier, **tiles}, start + len(entries))
+    checked += _check_tiles(storage, frontier)
+    root = root_hash(checkpoint.size, tile_hash_reader(storage, checkpoint.size))
+    if root != checkpoint.root:
+        raise LogCorruptionError("the checkpoint root is not the root of the entries")
+    return LogReport(checkpoint, checkpoint.size, checked)
+
+
+def _verified_checkpoint(storage: LogStorage, log_vkey: str) -> Checkpoint:
+    signed = storage.read_checkpoint()
+    if signed is None:
+        raise LogCorruptionError("the log has no checkpoint")
+    try:
+        return parse_checkpoint(open_note(signed, [ed25519_verifier(log_vkey)]).text)
+    except (NoteError, CheckpointError) as exc:
+        raise LogCorruptionError(f"checkpoint: {exc}") from exc
+
+
+def _bundles(storage: LogStorage, size: int) -> Iterator[tuple[int, list[bytes]]]:
+    for n in range(-(-size // TILE_WIDTH)):
+        yield n * TILE_WIDTH, _read_bundle(storage, bundle_at(n, size))
+
+
+def _frontier(tiles: dict[TileId, bytes], size: int) -> dict[TileId, bytes]:
+    return {tile: tiles[tile] for tile in partial_tiles(size)}
+
+
+def _check_full_tiles(storage: LogStorage, tiles: dict[TileId, bytes]) -> int:
+    return _check_tiles(storage, {t: data for t, data in tiles.items() if t.full})
+
+
+def _check_tiles(storage: LogStorage, tiles: dict[TileId, bytes]) -> int:
+    for tile, expected in tiles.items():
+        if storage.read_tile(tile) != expected:
+            raise LogCorruptionError(f"tile {tile} is missing or differs from the entries")
+    return len(tiles)
