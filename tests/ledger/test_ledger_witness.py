@@ -171,6 +171,8 @@ def test_key_rotation_accepts_either_key() -> None:
     witness = Witness(cosigner, keys, MemoryWitnessStorage())
     witness.add_checkpoint(_body(0, 4))
     witness.add_checkpoint(_body(4, 9, signer=new_key))
+    with pytest.raises(TypeError, match="list of verifier keys"):
+        Witness(cosigner, {ORIGIN: LOG.verifier().vkey}, MemoryWitnessStorage())
 
 
 class RacingStorage(MemoryWitnessStorage):

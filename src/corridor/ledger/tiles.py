@@ -292,6 +292,8 @@ class TileHashReader:
 
     Node (l, i) lives in tile level l // 8; when l is not a multiple of 8 it is hashed
     from the 2**(l % 8) tile hashes below it. Each tile is read at most once per call.
+    Any node complete within ``size`` can be read, so the roots of older trees and
+    proofs between them are read from the tiles of the current size.
     """
 
     def __init__(self, size: int, read_tile: Callable[[TileId], bytes]) -> None:

@@ -204,6 +204,8 @@ class Witness:
     ) -> None:
         """``signer`` is a cosignature/v1 signer; ``known_logs`` maps each origin to
         the log's Ed25519 verifier keys (more than one during a key rotation)."""
+        if any(isinstance(keys, str) for keys in known_logs.values()):
+            raise TypeError("known_logs maps each origin to a list of verifier keys")
         self._signer = signer
         self._logs = {o: [ed25519_verifier(k) for k in keys] for o, keys in known_logs.items()}
         self._storage = storage
