@@ -13,7 +13,7 @@ in an alias.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 _GROUPS: tuple[tuple[str, ...], ...] = (
     # Armenian surnames
@@ -87,6 +87,7 @@ def variant_groups() -> dict[str, int]:
 _SUFFIX_KEYS = ("ofa", "afa", "of", "af", "an", "li", "lu")
 
 
+@lru_cache(maxsize=1 << 16)
 def symbol_of(key: str) -> str | None:
     """The family a token's key belongs to ("12", or "12+of" for a derived surname)."""
     groups = variant_groups()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corridor.screening.legal_forms import split_legal_forms
 from corridor.screening.name_variants import symbol_of
@@ -97,6 +98,7 @@ def split_words(text: str) -> list[str]:
     return [w for w in _SEPARATORS.split(folded) if w]
 
 
+@lru_cache(maxsize=1 << 16)
 def phonetic_key(token: str) -> str:
     """Fold a Latin token to its transcription-independent key."""
     letters = [_KEY_LETTERS.get(m.group(), m.group()) for m in _KEY_DIGRAPHS.finditer(token)]

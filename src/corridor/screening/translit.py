@@ -15,6 +15,7 @@ against libicu here; three small tables are easier to review than a C++ dependen
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _ARMENIAN = {
     "ա": "a", "բ": "b", "գ": "g", "դ": "d", "ե": "e", "զ": "z", "է": "e", "ը": "y",
@@ -47,6 +48,7 @@ _CYRILLIC_IOTATED = {"е": "ye", "ё": "yo"}
 _CYRILLIC_SOFT = frozenset("ъь")
 
 
+@lru_cache(maxsize=1 << 16)
 def transliterate_word(word: str) -> str:
     """Return one casefolded word in lowercase ASCII Latin."""
     if any(ch in _AZERBAIJANI_MARKERS for ch in word):
