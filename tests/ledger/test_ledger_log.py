@@ -271,6 +271,14 @@ def test_fsck_finds_corruption(what: str) -> None:
         verify_log(storage, VKEY)
 
 
+@pytest.mark.parametrize("what", ["partial tile", "missing tile", "checkpoint root"])
+def test_integration_refuses_to_build_on_corrupt_tiles(what: str) -> None:
+    storage = _log(600)
+    _corrupt(storage, what)
+    with pytest.raises(LogCorruptionError):
+        integrate(storage, _entries(600, 1), SIGNER, ORIGIN, first_index=600)
+
+
 def test_fsck_counts_what_it_checked() -> None:
     report = verify_log(_log(600), VKEY)
     assert (report.entries, report.tiles) == (600, 4)  # 0/0, 0/1, 0/2.p/88, 1/0.p/2

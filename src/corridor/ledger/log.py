@@ -108,9 +108,12 @@ def integrate(
     """
     if any(len(entry) > MAX_ENTRY_SIZE for entry in new_entries):
         raise ValueError(f"log entries are at most {MAX_ENTRY_SIZE} bytes")
-    # 1. Read the committed state. A crash here leaves nothing behind.
+    # 1. Read the committed state and check that the tiles we build on give its root.
+    #    Nothing is written; a crash here leaves nothing behind.
     signed = storage.read_checkpoint()
     current = _committed(signed, origin)
+    if root_hash(current.size, tile_hash_reader(storage, current.size)) != current.root:
+        raise LogCorruptionError(f"the stored tiles do not give the root at {current.size}")
     todo = _not_yet_logged(storage, current.size, new_entries, first_index)
     if signed is not None and not todo:
         return Integrated(first_index, current, signed)
