@@ -108,7 +108,9 @@ mrn_counters = Table(
 log_entries = Table(
     "log_entries",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("log_index", BigInteger, nullable=True, unique=True),
     Column("mrn", String(18), nullable=False, index=True),
     Column("event_sequence", Integer, nullable=False),
