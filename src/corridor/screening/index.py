@@ -20,6 +20,7 @@ from corridor.screening.names import NameForm, analyse_name
 
 MAX_VARIANTS = 12  # listed keys tried per query token, nearest first
 MAX_SINGLE_POSTING = 5000  # a one-token query skips keys more common than this
+MAX_RARE_POSTING = 64  # any query token: names sharing its key, when that key is this rare
 _SHIFT = 1 << 32
 
 
@@ -63,6 +64,9 @@ class NameIndex:
             self._add_postings(found, self._singles, keys)
         if len(variants) == 1:
             self._add_postings(found, self._by_key, variants[0], MAX_SINGLE_POSTING)
+        else:
+            exact = [self._key_ids[k] for k in keyed if k in self._key_ids]
+            self._add_postings(found, self._by_key, exact, MAX_RARE_POSTING)
         self._add_split_and_merged(found, list(keyed))
         for identifier in identifiers:
             for entity in self._identifiers.get(identifier.value, ()):
