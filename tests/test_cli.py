@@ -131,6 +131,27 @@ def test_demo_drives_movements_and_summarises_by_state(cli: Any) -> None:
     assert len(listed) == 40
     states = {m["state"] for m in listed}
     assert "discharged" in states and len(states) >= 3
+    verified = cli("log", "verify")
+    assert verified.code == 0 and "verified" in verified.out and "0 pending" in verified.out
+
+
+def test_receipts_round_trip_and_forgeries_exit_2(cli: Any, tmp_path: Path) -> None:
+    mrn = cli("lodge", str(EXAMPLE)).out.split()[0]
+    cli("accept", mrn)
+    assert cli("log", "integrate").code == 0
+    assert cli("log", "receipt", mrn, "--out", str(tmp_path)).code == 0
+    files = sorted(tmp_path.glob("*.tlog-proof"))
+    assert len(files) == 2
+    vkey = cli("log", "key").out.strip()
+    checked = cli("log", "check-receipt", str(files[1]), "--vkey", vkey)
+    assert checked.code == 0 and f"movement.accept of {mrn} is entry 1" in checked.out
+    forged = tmp_path / "forged.tlog-proof"
+    forged.write_bytes(files[1].read_bytes().replace(b"index 1", b"index 0"))
+    rejected = cli("log", "check-receipt", str(forged))
+    assert rejected.code == 2 and "REJECTED" in rejected.err
+    garbage = tmp_path / "garbage.tlog-proof"
+    garbage.write_text("hello\n", encoding="utf-8")
+    assert cli("log", "check-receipt", str(garbage)).code == 2
 
 
 def test_the_installed_command_runs() -> None:

@@ -12,11 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from corridor.corridors import default_corridor_path, load_corridor
 from corridor.domain.errors import PreconditionFailed
 from corridor.domain.network import Corridor
 from corridor.domain.validation import Nomenclature
+from corridor.keys import load_or_create_signer
+from corridor.ledger.note import Ed25519Signer
 from corridor.paths import data_dir
 from corridor.reference import load_nomenclature
 from corridor.store.database import create_database_engine, is_initialised, migrate
@@ -38,6 +41,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE
     corridor_path: Path = field(default_factory=default_corridor_path)
     data_dir: Path = field(default_factory=data_dir)
+    log_key_path: Path | None = None
+    """The log's signing key; by default beside the SQLite file, else var/log-signer.key."""
 
     @classmethod
     def from_environment(
@@ -45,7 +50,18 @@ class Settings:
     ) -> Settings:
         url = database_url or os.environ.get("CORRIDOR_DB") or DEFAULT_DATABASE
         path = corridor_path or os.environ.get("CORRIDOR_CORRIDOR") or default_corridor_path()
-        return cls(database_url=url, corridor_path=Path(path))
+        key = os.environ.get("CORRIDOR_LOG_KEY")
+        return cls(
+            database_url=url, corridor_path=Path(path), log_key_path=Path(key) if key else None
+        )
+
+    def signing_key_path(self) -> Path:
+        if self.log_key_path is not None:
+            return self.log_key_path
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).with_suffix(".log-signer.key")
+        return Path("var/log-signer.key")
 
 
 @dataclass
@@ -56,7 +72,12 @@ class Context:
     engine: Engine
     corridor: Corridor
     nomenclature: Nomenclature
+    log_signer: Ed25519Signer
     clock: Clock = system_clock
+
+    @property
+    def log_origin(self) -> str:
+        return self.log_signer.name
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
@@ -84,10 +105,20 @@ def bootstrap(
         raise PreconditionFailed(
             f"database {settings.database_url} is not initialised: run `corridor init` first"
         )
+    corridor = load_corridor(settings.corridor_path)
+    signer = load_or_create_signer(
+        settings.signing_key_path(), log_origin(corridor), create=initialise
+    )
     return Context(
         settings=settings,
         engine=engine,
-        corridor=load_corridor(settings.corridor_path),
+        corridor=corridor,
         nomenclature=load_nomenclature(settings.data_dir),
+        log_signer=signer,
         clock=clock,
     )
+
+
+def log_origin(corridor: Corridor) -> str:
+    """The log's origin line and key name, e.g. ``tripp.corridor/log``."""
+    return f"{corridor.code.lower()}.corridor/log"

@@ -15,12 +15,16 @@ from corridor.domain.authorisation import itinerary_offices
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import Conflict, IllegalTransition
 from corridor.domain.events import MovementEvent
-from corridor.domain.lifecycle import Place, transition_for
+from corridor.domain.lifecycle import Action, Place, transition_for
 from corridor.domain.movement import Movement
 from corridor.domain.mrn import MovementReference
 from corridor.domain.principal import SYSTEM_CLOCK, Principal
 from corridor.domain.procedure import decide, open_movement
 from corridor.domain.validation import validate_declaration
+from corridor.ledger.entry import build_entry
+from corridor.ledger.movement_entries import entry_parts
+from corridor.store.codec import declaration_to_json
+from corridor.store.log_storage import StoredEntry
 from corridor.store.repository import MovementFilter
 from corridor.store.unit_of_work import UnitOfWork
 
@@ -56,6 +60,7 @@ def lodge(
         )
         uow.movements.add(movement)
         uow.events.add(event)
+        _append_to_log(uow, movement, event)
         uow.commit()
     return Lodged(movement, created=True)
 
@@ -75,6 +80,7 @@ def act(ctx: Context, mrn: str, command: c.Command, principal: Principal) -> Mov
         after, event = decide(before, command, principal, ctx.now(), ctx.corridor)
         uow.movements.update(after, expected_version=before.version)
         uow.events.add(event)
+        _append_to_log(uow, after, event)
         uow.commit()
     return after
 
@@ -208,6 +214,16 @@ def list_movements(ctx: Context, selection: MovementFilter) -> list[Movement]:
 def count_by_state(ctx: Context) -> dict[str, int]:
     with ctx.unit_of_work() as uow:
         return uow.movements.count_by_state()
+
+
+def _append_to_log(uow: UnitOfWork, movement: Movement, event: MovementEvent) -> None:
+    """The event's log entry, in the same transaction as the change it records."""
+    carries_declaration = event.action in (Action.LODGE, Action.PRE_LODGE, Action.AMEND)
+    declaration = declaration_to_json(movement.declaration) if carries_declaration else None
+    public, confidential = entry_parts(movement, event, declaration)
+    entry, salt = build_entry(public, confidential)
+    stored = StoredEntry(None, movement.mrn, event.sequence, entry, salt, confidential)
+    uow.log.append(stored, event.at)
 
 
 def _allocate_mrn(

@@ -11,9 +11,11 @@ import typer
 
 from corridor.cli import actions as actions
 from corridor.cli import common as common
+from corridor.cli import log as log
 from corridor.cli import movements as movements
 from corridor.cli import system as system
 from corridor.domain.errors import CorridorError
+from corridor.screening.cli import screen_app
 
 app = typer.Typer(
     help="corridor: customs transit along a land corridor, with a log every party can verify.",
@@ -25,6 +27,8 @@ app.callback()(common.global_options)
 system.register(app)
 movements.register(app)
 actions.register(app)
+log.register(app)
+app.add_typer(screen_app, name="screen", help="Screen names and movements against watch lists.")
 
 
 def main() -> None:

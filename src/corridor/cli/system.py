@@ -64,7 +64,13 @@ def _print_summary(result: DemoResult, url: str) -> None:
         lanes.add_row(lane, str(count))
     console.print(lanes)
     console.print(f"simulated until {result.ended_at:%Y-%m-%d %H:%M} UTC; database {url}")
-    console.print("next: corridor movements list --state in_transit | corridor movements show MRN")
+    console.print(
+        f"transparency log: {result.log_size} entries, every event signed into a checkpoint"
+    )
+    console.print(
+        "next: corridor movements list --state in_transit | corridor movements show MRN | "
+        "corridor log verify | corridor log receipt MRN"
+    )
 
 
 def schema(

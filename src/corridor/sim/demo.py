@@ -21,10 +21,12 @@ from corridor.domain.commands import ControlKind, IncidentKind, RecordIncident
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.network import Mode, Role
 from corridor.domain.principal import Principal
+from corridor.log_service import integrate_all
 from corridor.sim.traffic import TRIPP_LANES, Lane, declaration
 
 START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 SWEEP_EVERY = timedelta(minutes=30)
+INTEGRATE_EVERY = timedelta(minutes=5)
 
 
 @dataclass
@@ -52,6 +54,7 @@ class DemoResult:
     by_scenario: Counter[str]
     by_lane: Counter[str]
     ended_at: datetime
+    log_size: int
 
 
 class SimulatedClock:
@@ -95,7 +98,8 @@ def plan_demo(ctx: Context, movements: int, seed: int) -> DemoPlan:
     trips = [planner.plan(serial) for serial in range(movements)]
     ends_at = max(planner.last_arrival + timedelta(hours=2), START + MIN_HORIZON)
     queue = [step for step in planner.steps if step.at <= ends_at]
-    queue += _sweeps(ctx, START, ends_at, planner.counter)
+    queue += _every(SWEEP_EVERY, START, ends_at, planner.counter, lambda: _sweep(ctx))
+    queue += _every(INTEGRATE_EVERY, START, ends_at, planner.counter, lambda: integrate_all(ctx))
     heapq.heapify(queue)
     return DemoPlan(trips, queue, ends_at)
 
@@ -114,6 +118,7 @@ def run_demo(
         step.run()
         done += 1
         progress(1)
+    log_size = integrate_all(ctx)
     return DemoResult(
         movements=len(plan.trips),
         steps=done,
@@ -121,16 +126,24 @@ def run_demo(
         by_scenario=Counter(trip.scenario for trip in plan.trips),
         by_lane=Counter(trip.lane.name for trip in plan.trips),
         ended_at=plan.ends_at,
+        log_size=log_size,
     )
 
 
-def _sweeps(ctx: Context, start: datetime, end: datetime, counter: Iterator[int]) -> list[Step]:
-    sweeps = []
-    at = start + SWEEP_EVERY
+def _every(
+    period: timedelta,
+    start: datetime,
+    end: datetime,
+    counter: Iterator[int],
+    run: Callable[[], object],
+) -> list[Step]:
+    """A step every ``period`` from ``start`` to ``end``: the clock's sweep, the sequencer."""
+    steps = []
+    at = start + period
     while at <= end:
-        sweeps.append(Step(at, next(counter), lambda: _sweep(ctx)))
-        at += SWEEP_EVERY
-    return sweeps
+        steps.append(Step(at, next(counter), run))
+        at += period
+    return steps
 
 
 def _sweep(ctx: Context) -> None:

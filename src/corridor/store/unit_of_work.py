@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from corridor.store.log_storage import LogEntryRepository
 from corridor.store.repository import EventRepository, MovementRepository, SerialAllocator
 
 
@@ -15,6 +16,7 @@ class UnitOfWork:
     movements: MovementRepository
     events: EventRepository
     serials: SerialAllocator
+    log: LogEntryRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -26,6 +28,7 @@ class UnitOfWork:
         self.movements = MovementRepository(self._connection)
         self.events = EventRepository(self._connection)
         self.serials = SerialAllocator(self._connection)
+        self.log = LogEntryRepository(self._connection)
         return self
 
     def __exit__(
@@ -41,6 +44,11 @@ class UnitOfWork:
         finally:
             self._connection.close()
             self._connection = None
+
+    @property
+    def connection(self) -> Connection:
+        assert self._connection is not None, "used outside the with block"
+        return self._connection
 
     def commit(self) -> None:
         assert self._connection is not None, "commit outside the with block"

@@ -1,0 +1,215 @@
+"""The transparency log in the database: pending entries, and the tiled log itself.
+
+``SqlLogStorage`` implements the ledger's ``LogStorage`` on one connection, inside the
+caller's transaction: the sequencer writes bundles, tiles and the checkpoint swap in one
+transaction, so a crash anywhere before its commit leaves the log exactly as it was.
+A tile or bundle row holds the widest version written so far; a narrower (partial)
+version is its prefix, so serving ``.p/W`` reads a prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from corridor.ledger.log import LogCorruptionError
+from corridor.ledger.tiles import BundleId, TileId
+from corridor.store.tables import log_bundles, log_checkpoint, log_entries, log_tiles
+
+HASH_SIZE = 32
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """An entry with its private payload and salt, as the operator keeps it."""
+
+    log_index: int | None
+    mrn: str
+    event_sequence: int
+    entry: bytes
+    salt: bytes
+    payload: dict[str, Any]
+
+
+class SqlLogStorage:
+    def __init__(self, connection: Connection, origin: str, now: datetime) -> None:
+        self._connection = connection
+        self._origin = origin
+        self._now = now
+
+    def read_tile(self, tile: TileId) -> bytes | None:
+        return _prefix(self._stored_tile(tile), tile.width * HASH_SIZE)
+
+    def write_tile(self, tile: TileId, data: bytes) -> None:
+        key = {"level": tile.level, "tile_index": tile.index}
+        self._write(log_tiles, key, tile.width, data, self._stored_tile(tile))
+
+    def _stored_tile(self, tile: TileId) -> bytes | None:
+        """The widest version of the tile written so far, whatever width is asked."""
+        query = select(log_tiles.c.data).where(
+            log_tiles.c.level == tile.level, log_tiles.c.tile_index == tile.index
+        )
+        data = self._connection.execute(query).scalar()
+        return None if data is None else bytes(data)
+
+    def read_bundle(self, bundle: BundleId) -> bytes | None:
+        query = select(log_bundles.c.data, log_bundles.c.width).where(
+            log_bundles.c.bundle_index == bundle.index
+        )
+        row = self._connection.execute(query).first()
+        if row is None or row.width < bundle.width:
+            return None
+        return row.data if row.width == bundle.width else _bundle_prefix(row.data, bundle.width)
+
+    def write_bundle(self, bundle: BundleId, data: bytes) -> None:
+        query = select(log_bundles.c.width).where(log_bundles.c.bundle_index == bundle.index)
+        stored_width = self._connection.execute(query).scalar()
+        key = {"bundle_index": bundle.index}
+        if stored_width is None:
+            self._connection.execute(
+                insert(log_bundles).values(**key, width=bundle.width, data=data)
+            )
+        elif stored_width < bundle.width:
+            statement = update(log_bundles).where(log_bundles.c.bundle_index == bundle.index)
+            self._connection.execute(statement.values(width=bundle.width, data=data))
+        elif self.read_bundle(bundle) != data:
+            raise LogCorruptionError(f"entry bundle {bundle} would be rewritten with other entries")
+
+    def read_checkpoint(self) -> bytes | None:
+        query = select(log_checkpoint.c.signed).where(log_checkpoint.c.origin == self._origin)
+        value = self._connection.execute(query).scalar()
+        return None if value is None else bytes(value)
+
+    def swap_checkpoint(self, expected_size: int | None, new_size: int, signed: bytes) -> bool:
+        values = {"size": new_size, "signed": signed, "updated_at": self._now}
+        if expected_size is None:
+            exists = self.read_checkpoint() is not None
+            if not exists:
+                self._connection.execute(
+                    insert(log_checkpoint).values(origin=self._origin, **values)
+                )
+            return not exists
+        statement = (
+            update(log_checkpoint)
+            .where(log_checkpoint.c.origin == self._origin, log_checkpoint.c.size == expected_size)
+            .values(**values)
+        )
+        return self._connection.execute(statement).rowcount == 1
+
+    def _write(
+        self, table: Any, key: dict[str, int], width: int, data: bytes, stored: bytes | None
+    ) -> None:
+        if stored is None:
+            self._connection.execute(insert(table).values(**key, width=width, data=data))
+            return
+        overlap = min(len(stored), len(data))
+        if stored[:overlap] != data[:overlap]:
+            raise LogCorruptionError(f"tile {key} would be rewritten with other hashes")
+        if len(data) > len(stored):
+            condition = [table.c[name] == value for name, value in key.items()]
+            self._connection.execute(update(table).where(*condition).values(width=width, data=data))
+
+
+def _prefix(data: bytes | None, length: int) -> bytes | None:
+    if data is None or len(data) < length:
+        return None
+    return bytes(data[:length])
+
+
+def _bundle_prefix(data: bytes, width: int) -> bytes:
+    offset = 0
+    for _ in range(width):
+        offset += 2 + int.from_bytes(data[offset : offset + 2], "big")
+    return bytes(data[:offset])
+
+
+class LogEntryRepository:
+    """The operator's copy of entries: appended pending, then numbered by the sequencer."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def append(self, entry: StoredEntry, at: datetime) -> None:
+        self._connection.execute(
+            insert(log_entries).values(
+                mrn=entry.mrn,
+                event_sequence=entry.event_sequence,
+                entry=entry.entry,
+                salt=entry.salt,
+                payload=entry.payload,
+                appended_at=at,
+            )
+        )
+
+    def number_pending(self, limit: int) -> int:
+        """Give the next ``limit`` pending entries contiguous indexes; how many were numbered."""
+        next_index = self._connection.execute(
+            select(func.coalesce(func.max(log_entries.c.log_index) + 1, 0))
+        ).scalar_one()
+        pending = (
+            self._connection.execute(
+                select(log_entries.c.id)
+                .where(log_entries.c.log_index.is_(None))
+                .order_by(log_entries.c.id)
+                .limit(limit)
+            )
+            .scalars()
+            .all()
+        )
+        if pending:
+            statement = (
+                update(log_entries)
+                .where(log_entries.c.id == bindparam("row_id"))
+                .values(log_index=bindparam("new_index"))
+            )
+            rows = [
+                {"row_id": row_id, "new_index": next_index + n} for n, row_id in enumerate(pending)
+            ]
+            self._connection.execute(statement, rows)
+        return len(pending)
+
+    def numbered_from(self, start: int, limit: int) -> list[bytes]:
+        query = (
+            select(log_entries.c.entry)
+            .where(log_entries.c.log_index >= start)
+            .order_by(log_entries.c.log_index)
+            .limit(limit)
+        )
+        return [bytes(entry) for entry in self._connection.execute(query).scalars()]
+
+    def for_movement(self, mrn: str) -> list[StoredEntry]:
+        query = (
+            select(log_entries)
+            .where(log_entries.c.mrn == mrn)
+            .order_by(log_entries.c.event_sequence)
+        )
+        return [_stored(row._mapping) for row in self._connection.execute(query)]
+
+    def numbered(self, start: int, end: int) -> Sequence[StoredEntry]:
+        query = (
+            select(log_entries)
+            .where(log_entries.c.log_index >= start, log_entries.c.log_index < end)
+            .order_by(log_entries.c.log_index)
+        )
+        return [_stored(row._mapping) for row in self._connection.execute(query)]
+
+    def count_pending(self) -> int:
+        query = (
+            select(func.count()).select_from(log_entries).where(log_entries.c.log_index.is_(None))
+        )
+        return int(self._connection.execute(query).scalar_one())
+
+
+def _stored(row: Any) -> StoredEntry:
+    return StoredEntry(
+        log_index=row["log_index"],
+        mrn=row["mrn"],
+        event_sequence=row["event_sequence"],
+        entry=bytes(row["entry"]),
+        salt=bytes(row["salt"]),
+        payload=row["payload"],
+    )
