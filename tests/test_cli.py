@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from corridor.cli import main
-from corridor_testing import EXAMPLE
+from corridor_testing import EXAMPLE, ROOT
 
 
 class Result:
@@ -163,3 +163,16 @@ def test_the_installed_command_runs() -> None:
         env={**os.environ, "COLUMNS": "250"},
     )
     assert done.returncode == 0 and "Nrnadzor / Նռնաձոր" in done.stdout
+
+
+def test_usage_errors_exit_2_without_a_traceback(cli: Any) -> None:
+    result = cli("release", "26AZ0HRD01000001J4")
+    assert result.code == 2 and "Missing option '--seal'" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_the_cli_reference_is_current() -> None:
+    from corridor.cli.reference import reference
+
+    documented = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert documented == reference(), "run: python -m corridor.cli.reference > docs/cli.md"

@@ -5,8 +5,6 @@ Every error a user can cause prints one line on stderr and exits with status 2.
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from corridor.cli import actions as actions
@@ -32,18 +30,8 @@ app.add_typer(screen_app, name="screen", help="Screen names and movements agains
 
 
 def main() -> None:
+    """Run the command; usage errors (exit 2) are click's, domain errors one line, exit 2."""
     try:
-        app(standalone_mode=False)
+        app()
     except CorridorError as error:
         common.fail(str(error.detail))
-    except typer.Abort:
-        common.fail("aborted")
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except Exception as error:  # click's usage errors, and bad files
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(2)
-        raise
