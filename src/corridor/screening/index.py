@@ -20,7 +20,7 @@ from corridor.screening.names import NameForm, analyse_name
 
 MAX_VARIANTS = 12  # listed keys tried per query token, nearest first
 MAX_SINGLE_POSTING = 5000  # a one-token query skips keys more common than this
-MAX_RARE_POSTING = 64  # any query token: names sharing its key, when that key is this rare
+MAX_RARE_POSTING = 16  # any query token: names sharing its key, when that key is this rare
 _SHIFT = 1 << 32
 
 
