@@ -61,6 +61,7 @@ def database_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def ctx(database_url: str, clock: FakeClock) -> Iterator[Context]:
-    context = bootstrap(Settings(database_url=database_url), clock=clock, initialise=True)
+    settings = Settings(database_url=database_url, random_control_rate=0.0)
+    context = bootstrap(settings, clock=clock, initialise=True)
     yield context
     context.close()

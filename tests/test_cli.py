@@ -26,6 +26,7 @@ def cli(
 ) -> Any:
     monkeypatch.setenv("CORRIDOR_DB", database_url)
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("CORRIDOR_RANDOM_CONTROL_RATE", "0")
 
     def run(*args: str) -> Result:
         monkeypatch.setattr(sys, "argv", ["corridor", *args])

@@ -22,6 +22,7 @@ from corridor.keys import load_or_create_signer
 from corridor.ledger.note import Ed25519Signer
 from corridor.paths import data_dir
 from corridor.reference import load_nomenclature
+from corridor.screening_service import Screening, build_screening, default_sources, parse_sources
 from corridor.store.database import create_database_engine, is_initialised, migrate
 from corridor.store.unit_of_work import UnitOfWork
 
@@ -43,6 +44,12 @@ class Settings:
     data_dir: Path = field(default_factory=data_dir)
     log_key_path: Path | None = None
     """The log's signing key; by default beside the SQLite file, else var/log-signer.key."""
+    watch_lists: str | None = None
+    """Watch lists, `;`-separated `PATH`, `NAME=PATH` or `NAME:FORMAT=PATH` (data/watchlists/)."""
+    screening_seed: str = "corridor-demo-seed"
+    """Seed of the random control selection; keep it secret until its period has passed."""
+    random_control_rate: float | None = None
+    """Overrides the corridor's random control rate (0 turns random selection off)."""
 
     @classmethod
     def from_environment(
@@ -73,6 +80,7 @@ class Context:
     corridor: Corridor
     nomenclature: Nomenclature
     log_signer: Ed25519Signer
+    screening: Screening
     clock: Clock = system_clock
 
     @property
@@ -115,7 +123,19 @@ def bootstrap(
         corridor=corridor,
         nomenclature=load_nomenclature(settings.data_dir),
         log_signer=signer,
+        screening=_screening(settings, corridor),
         clock=clock,
+    )
+
+
+def _screening(settings: Settings, corridor: Corridor) -> Screening:
+    sources = (
+        parse_sources(settings.watch_lists)
+        if settings.watch_lists is not None
+        else default_sources(settings.data_dir)
+    )
+    return build_screening(
+        corridor, settings.data_dir, sources, settings.screening_seed, settings.random_control_rate
     )
 
 

@@ -55,8 +55,9 @@ def lodge(
         if existing is not None:
             return Lodged(_same_declaration_or_conflict(existing, declaration), created=False)
         mrn = _allocate_mrn(uow, ctx, declaration, now)
+        risk = ctx.screening.assess(mrn, declaration, ctx.corridor)
         movement, event = open_movement(
-            mrn, declaration, principal, now, ctx.corridor, pre_lodged=pre_lodge
+            mrn, declaration, principal, now, ctx.corridor, pre_lodged=pre_lodge, risk=risk
         )
         uow.movements.add(movement)
         uow.events.add(event)
@@ -68,8 +69,10 @@ def lodge(
 def amend(
     ctx: Context, mrn: str, declaration: TransitDeclaration, principal: Principal
 ) -> Movement:
+    """Replace the declaration; it is screened again."""
     declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
-    return act(ctx, mrn, c.Amend(declaration=declaration), principal)
+    risk = ctx.screening.assess(_normalise(mrn), declaration, ctx.corridor)
+    return act(ctx, mrn, c.Amend(declaration=declaration, risk=risk), principal)
 
 
 def act(ctx: Context, mrn: str, command: c.Command, principal: Principal) -> Movement:

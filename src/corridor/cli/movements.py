@@ -167,3 +167,9 @@ def _print_movement(movement: Movement) -> None:
         console.print(f"seals    {', '.join(movement.seals)}")
     if movement.time_limit:
         console.print(f"limit    {movement.time_limit.strftime('%Y-%m-%d %H:%M')} UTC")
+    if movement.risk is not None:
+        console.print(
+            f"channel  {movement.risk.channel}" + (" (BLOCKED)" if movement.risk.blocked else "")
+        )
+        for reason in movement.risk.reasons:
+            console.print(f"  - [{reason.channel}] {reason.text}")

@@ -63,6 +63,8 @@ def _print_summary(result: DemoResult, url: str) -> None:
     for lane, count in result.by_lane.most_common():
         lanes.add_row(lane, str(count))
     console.print(lanes)
+    channels = ", ".join(f"{name} {count}" for name, count in result.by_channel.most_common())
+    console.print(f"screening channels: {channels}")
     console.print(f"simulated until {result.ended_at:%Y-%m-%d %H:%M} UTC; database {url}")
     console.print(
         f"transparency log: {result.log_size} entries, every event signed into a checkpoint"

@@ -16,6 +16,7 @@ from corridor.domain.errors import PreconditionFailed
 from corridor.domain.lifecycle import Action
 from corridor.domain.movement import Incident, Movement, Passage
 from corridor.domain.network import Corridor
+from corridor.domain.risk import RiskAssessment
 
 Changes = dict[str, Any]
 Details = dict[str, Any]
@@ -63,6 +64,7 @@ class Present(Command):
 class Amend(Command):
     action = Action.AMEND
     declaration: TransitDeclaration
+    risk: RiskAssessment | None = None
 
     def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
         old, new = movement.declaration, self.declaration
@@ -74,7 +76,10 @@ class Amend(Command):
     def effect(
         self, movement: Movement, at: datetime, by: str, corridor: Corridor
     ) -> tuple[Changes, Details]:
-        return {"declaration": self.declaration}, {"amended": True}
+        details: Details = {"amended": True}
+        if self.risk is not None:
+            details["channel"] = str(self.risk.channel)
+        return {"declaration": self.declaration, "risk": self.risk}, details
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +113,14 @@ class Control(Command):
     action = Action.CONTROL
     kind: ControlKind
 
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        required = movement.risk.control_required() if movement.risk else frozenset()
+        if required and str(self.kind) not in required:
+            channel = movement.risk.channel if movement.risk else ""
+            raise PreconditionFailed(
+                f"channel {channel}: the control must be {' or '.join(sorted(required))}"
+            )
+
     def effect(
         self, movement: Movement, at: datetime, by: str, corridor: Corridor
     ) -> tuple[Changes, Details]:
@@ -123,6 +136,7 @@ class Release(Command):
     time_limit_hours: int | None = None
 
     def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        _check_risk(movement)
         _check_seals(self.seals, "release")
         if self.time_limit_hours is not None and not 1 <= self.time_limit_hours <= 720:
             raise PreconditionFailed("the time limit must be between 1 and 720 hours")
@@ -313,6 +327,19 @@ class StartRecovery(Command):
             "currency": guarantee.amount.currency,
         }
         return {"closed_at": at}, details
+
+
+def _check_risk(movement: Movement) -> None:
+    """Screening's channel decides what control must come before release."""
+    risk = movement.risk
+    if risk is None:
+        return
+    if risk.blocked:
+        raise PreconditionFailed("screening blocked these goods (no military use): refuse release")
+    required = risk.control_required()
+    if required and movement.control not in required:
+        kinds = " or ".join(sorted(required))
+        raise PreconditionFailed(f"channel {risk.channel}: a {kinds} control must precede release")
 
 
 def _check_seals(seals: tuple[str, ...], what: str) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from corridor.domain.declaration import TransitDeclaration, Transport
 from corridor.domain.lifecycle import MovementState
+from corridor.domain.risk import RiskAssessment
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Movement:
     incidents: tuple[Incident, ...] = ()
     arrived_at: datetime | None = None
     closed_at: datetime | None = None
+    risk: RiskAssessment | None = None
 
     @property
     def holder(self) -> str:

@@ -14,6 +14,7 @@ from corridor.domain.lifecycle import Action, MovementState, next_state, transit
 from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor
 from corridor.domain.principal import Principal
+from corridor.domain.risk import RiskAssessment
 
 
 def open_movement(
@@ -24,17 +25,26 @@ def open_movement(
     corridor: Corridor,
     *,
     pre_lodged: bool = False,
+    risk: RiskAssessment | None = None,
 ) -> tuple[Movement, MovementEvent]:
-    """Lodge (or pre-lodge) a validated declaration as a new movement."""
+    """Lodge (or pre-lodge) a validated declaration, with its risk assessment."""
     action = Action.PRE_LODGE if pre_lodged else Action.LODGE
     transition = transition_for(None, action)
     authorise(corridor, declaration, transition, principal, None)
     assert transition.target is not None, "the rows that create a movement name its state"
     state = transition.target
     movement = Movement(
-        mrn=mrn, declaration=declaration, state=state, version=1, lodged_at=at, updated_at=at
+        mrn=mrn,
+        declaration=declaration,
+        state=state,
+        version=1,
+        lodged_at=at,
+        updated_at=at,
+        risk=risk,
     )
-    details = {"lrn": declaration.lrn, "mode": str(declaration.transport.mode)}
+    details: dict[str, Any] = {"lrn": declaration.lrn, "mode": str(declaration.transport.mode)}
+    if risk is not None:
+        details["channel"] = str(risk.channel)
     return movement, _event(movement, action, None, principal, None, at, details)
 
 

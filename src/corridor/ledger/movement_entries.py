@@ -63,13 +63,17 @@ def _nothing(movement: Movement, details: Mapping[str, Any]) -> dict[str, Any]:
 def _lodged(movement: Movement, details: Mapping[str, Any]) -> dict[str, Any]:
     declaration = movement.declaration
     itinerary = declaration.itinerary
-    return {
+    facts: dict[str, Any] = {
         "mode": str(declaration.transport.mode),
         "departure": itinerary.departure,
         "destination": itinerary.destination,
         "en_route": list(itinerary.en_route or ()),
         "gross_mass_kg": str(declaration.total_gross_mass_kg),
     }
+    if movement.risk is not None:
+        facts["channel"] = str(movement.risk.channel)
+        facts["reason_codes"] = sorted({reason.code for reason in movement.risk.reasons})
+    return facts
 
 
 def _released(movement: Movement, details: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from corridor.domain.network import Mode, Role
 from corridor.domain.principal import Principal
 from corridor.log_service import integrate_all
 from corridor.sim.traffic import TRIPP_LANES, Lane, declaration
+from corridor.store.repository import MovementFilter
 
 START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 SWEEP_EVERY = timedelta(minutes=30)
@@ -55,6 +56,7 @@ class DemoResult:
     by_lane: Counter[str]
     ended_at: datetime
     log_size: int
+    by_channel: Counter[str]
 
 
 class SimulatedClock:
@@ -127,7 +129,14 @@ def run_demo(
         by_lane=Counter(trip.lane.name for trip in plan.trips),
         ended_at=plan.ends_at,
         log_size=log_size,
+        by_channel=_channels(ctx),
     )
+
+
+def _channels(ctx: Context) -> Counter[str]:
+    """How screening sent the movements: green, yellow or red."""
+    movements = services.list_movements(ctx, MovementFilter(limit=1_000_000))
+    return Counter(str(m.risk.channel) if m.risk else "unscreened" for m in movements)
 
 
 def _every(
@@ -215,11 +224,36 @@ class _Planner:
         self._at(at, lambda: call(self.ctx, trip.mrn, self._customs(office), *args))
 
     def _release(self, trip: Trip, at: datetime) -> None:
+        """Customs at departure: the control the screening channel requires, then release."""
+        count = self.rng.randint(1, 3)
         seals = tuple(
-            f"{trip.lane.departure[:2]}{self.rng.randrange(10**7):07d}"
-            for _ in range(self.rng.randint(1, 3))
+            f"{trip.lane.departure[:2]}{self.rng.randrange(10**7):07d}" for _ in range(count)
         )
-        self._decide(trip, at, lambda ctx, mrn, who: services.release(ctx, mrn, who, seals))
+
+        def release(ctx: Context, mrn: str, who: Principal) -> object:
+            movement = services.get_movement(ctx, mrn)
+            required = movement.risk.control_required() if movement.risk else frozenset()
+            if required and movement.control is None:
+                kind = (
+                    ControlKind.PHYSICAL
+                    if "documentary" not in required
+                    else ControlKind.DOCUMENTARY
+                )
+                services.control(ctx, mrn, who, kind)
+            return services.release(ctx, mrn, who, seals)
+
+        self._decide(trip, at, release)
+
+    def _control(self, trip: Trip, at: datetime, wanted: ControlKind) -> None:
+        """A control at least as strong as the screening channel requires."""
+
+        def control(ctx: Context, mrn: str, who: Principal) -> object:
+            movement = services.get_movement(ctx, mrn)
+            required = movement.risk.control_required() if movement.risk else frozenset()
+            kind = ControlKind.PHYSICAL if required == {"physical"} else wanted
+            return services.control(ctx, mrn, who, kind)
+
+        self._decide(trip, at, control)
 
     def _journey(self, trip: Trip, at: datetime, stop_after: int | None = None) -> datetime:
         route = self._en_route(trip)
@@ -260,7 +294,7 @@ class _Planner:
         self._decide(trip, at, services.accept)
         if control is not None:
             at = self._later(at, 1, 5)
-            self._decide(trip, at, services.control, control)
+            self._control(trip, at, control)
             at = (
                 self._later(at, 20, 60)
                 if control is ControlKind.DOCUMENTARY
@@ -361,7 +395,7 @@ class _Planner:
         self._lodge(trip, at)
         at = self._later(at, 2, 15)
         self._decide(trip, at, services.accept)
-        self._decide(trip, self._later(at, 1, 5), services.control, ControlKind.PHYSICAL)
+        self._control(trip, self._later(at, 1, 5), ControlKind.PHYSICAL)
         reason = "goods found do not match the declaration"
         self._decide(trip, self._later(at, 90, 180), services.refuse_release, reason)
 

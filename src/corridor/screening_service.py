@@ -1,0 +1,133 @@
+"""Screening a declaration as the services need it: the engine built from the corridor's
+configuration, the watch lists, and the map from a declaration to what screening reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from corridor.domain.declaration import Party, TransitDeclaration
+from corridor.domain.network import Corridor
+from corridor.domain.risk import Channel, RiskAssessment, RiskReason
+from corridor.screening.engine import Assessment, ScreeningEngine
+from corridor.screening.goods import GoodsReference
+from corridor.screening.lists import ListSource, WatchListSet
+from corridor.screening.rules import ScreeningConfig
+from corridor.screening.subject import ScreenedGoods, ScreenedParty, ScreeningSubject
+
+BLOCKING_CODES = frozenset({"goods.military_block"})
+
+
+@dataclass
+class Screening:
+    """What the services screen with; the lists reload when their files change."""
+
+    engine: ScreeningEngine
+    lists: WatchListSet
+    seed: str
+
+    def assess(
+        self,
+        mrn: str,
+        declaration: TransitDeclaration,
+        corridor: Corridor,
+        dismissals: Collection[tuple[str, str]] = (),
+    ) -> RiskAssessment:
+        self.lists.reload()
+        subject = subject_for(mrn, declaration, corridor)
+        assessment = self.engine.assess(
+            subject, self.lists.current, seed=self.seed, dismissals=dismissals
+        )
+        return risk_of(assessment)
+
+
+def build_screening(
+    corridor: Corridor,
+    data_dir: Path,
+    sources: list[ListSource],
+    seed: str,
+    random_control_rate: float | None = None,
+) -> Screening:
+    settings: dict[str, Any] = dict(corridor.screening)
+    if random_control_rate is not None:
+        settings["random_control_rate"] = random_control_rate
+    engine = ScreeningEngine.build(
+        GoodsReference.load(data_dir), ScreeningConfig.from_dict(settings)
+    )
+    return Screening(engine=engine, lists=WatchListSet(sources), seed=seed)
+
+
+def default_sources(data_dir: Path) -> list[ListSource]:
+    folder = data_dir / "watchlists"
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".csv", ".jsonl"))
+    return [ListSource(path) for path in files]
+
+
+def parse_sources(text: str) -> list[ListSource]:
+    return [ListSource.parse(part.strip()) for part in text.split(";") if part.strip()]
+
+
+def subject_for(mrn: str, declaration: TransitDeclaration, corridor: Corridor) -> ScreeningSubject:
+    """A declaration as screening reads it: parties, goods and countries."""
+    itinerary = declaration.itinerary
+    offices = (itinerary.departure, *(itinerary.en_route or ()), itinerary.destination)
+    return ScreeningSubject(
+        movement_ref=mrn,
+        parties=tuple(_parties(declaration)),
+        goods=tuple(
+            ScreenedGoods(item_no=n, hs6=item.hs_code, description=item.description)
+            for n, item in enumerate(declaration.items, start=1)
+        ),
+        route_countries=tuple(dict.fromkeys(corridor.office(code).state for code in offices)),
+        final_destination_countries=tuple(
+            dict.fromkeys(c.country_of_destination for c in declaration.consignments)
+        ),
+        origin_countries=tuple(
+            dict.fromkeys(i.country_of_origin for i in declaration.items if i.country_of_origin)
+        ),
+    )
+
+
+def _parties(declaration: TransitDeclaration) -> Iterator[ScreenedParty]:
+    holder = declaration.holder
+    yield ScreenedParty(
+        role="holder",
+        name=holder.name,
+        country=holder.country,
+        identifiers=(holder.identification_number,),
+        schema="Company",
+    )
+    if declaration.representative is not None:
+        yield _party("representative", declaration.representative)
+    for consignment in declaration.consignments:
+        yield _party("consignor", consignment.consignor)
+        yield _party("consignee", consignment.consignee)
+    vehicle = declaration.transport.vehicle
+    if vehicle is not None:
+        yield ScreenedParty(
+            role="vehicle", name=vehicle.plate, country=vehicle.country, schema="Vehicle"
+        )
+
+
+def _party(role: str, party: Party) -> ScreenedParty:
+    identifiers = tuple(f"{scheme}:{value}" for scheme, value in sorted(party.identifiers.items()))
+    return ScreenedParty(role=role, name=party.name, country=party.country, identifiers=identifiers)
+
+
+def risk_of(assessment: Assessment) -> RiskAssessment:
+    """The domain's record of an assessment: channel, reasons, list versions."""
+    reasons = tuple(
+        RiskReason(
+            code=finding.code,
+            channel=Channel(finding.channel.value),
+            text=finding.text,
+            evidence=dict(finding.evidence),
+        )
+        for finding in assessment.findings
+    )
+    versions = tuple(f"{v.name}@{v.date}#{v.sha256[:12]}" for v in assessment.list_versions)
+    blocked = any(reason.code in BLOCKING_CODES for reason in reasons)
+    return RiskAssessment(Channel(assessment.channel.value), reasons, versions, blocked)
