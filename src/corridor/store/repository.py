@@ -16,6 +16,7 @@ from corridor.domain.lifecycle import Action, MovementState
 from corridor.domain.movement import Movement
 from corridor.domain.network import Role
 from corridor.store.codec import movement_from_json, movement_to_json
+from corridor.store.itinerary import record_itinerary, touching
 from corridor.store.tables import movement_events, movements, mrn_counters
 
 
@@ -29,6 +30,10 @@ class MovementFilter:
     mode: str | None = None
     after: str | None = None
     limit: int = 50
+    touching: frozenset[str] | None = None
+    """Only movements whose itinerary includes one of these offices (empty: none)."""
+    within: frozenset[str] | None = None
+    """And, a principal's scope: only movements whose itinerary includes one of these."""
 
 
 class MovementRepository:
@@ -50,6 +55,7 @@ class MovementRepository:
 
     def add(self, movement: Movement) -> None:
         self._connection.execute(insert(movements).values(**_columns(movement)))
+        record_itinerary(self._connection, movement, new=True)
 
     def update(self, movement: Movement, expected_version: int) -> None:
         """Store ``movement`` only if nobody changed it since ``expected_version``."""
@@ -60,6 +66,7 @@ class MovementRepository:
         )
         if self._connection.execute(query).rowcount != 1:
             raise Conflict(f"movement {movement.mrn} was changed by someone else; reload and retry")
+        record_itinerary(self._connection, movement, new=False)
 
     def find(self, selection: MovementFilter) -> list[Movement]:
         query = select(movements.c.data).order_by(movements.c.mrn).limit(selection.limit)
@@ -95,6 +102,9 @@ def _conditions(selection: MovementFilter) -> list[Any]:
         conditions.append(movements.c.mode == selection.mode)
     if selection.after:
         conditions.append(movements.c.mrn > selection.after)
+    for offices in (selection.touching, selection.within):
+        if offices is not None:
+            conditions.append(touching(offices))
     return [and_(*conditions)] if conditions else []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import corridor.store.access_tables  # noqa: F401  (registers its tables on metadata)
 from corridor.store.tables import metadata
 
 engine = context.config.attributes["engine"]

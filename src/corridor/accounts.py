@@ -1,0 +1,77 @@
+"""Principals and their tokens: register, list, revoke, authenticate.
+
+A token is shown once, when it is issued; the store keeps only its SHA-256 (a token is
+256 random bits, so a fast hash is enough: nothing to guess from a dictionary).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from corridor.bootstrap import Context
+from corridor.domain.errors import InvalidInput
+from corridor.domain.network import Corridor, Role
+from corridor.domain.principal import Principal
+from corridor.store.principals import PrincipalRecord, PrincipalRepository
+
+TOKEN_PREFIX = "cor_"
+_SCOPE = {Role.CUSTOMS: "state", Role.FRONT_OFFICE: "office", Role.CARRIER: "holder"}
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A new principal and its token (shown this once, never stored)."""
+
+    principal: Principal
+    token: str
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def add_principal(ctx: Context, principal: Principal) -> Issued:
+    """Register ``principal`` and issue its bearer token."""
+    check_principal(ctx.corridor, principal)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with ctx.engine.begin() as connection:
+        PrincipalRepository(connection).add(principal, token_hash(token), ctx.now())
+    return Issued(principal, token)
+
+
+def list_principals(ctx: Context) -> list[PrincipalRecord]:
+    with ctx.engine.begin() as connection:
+        return PrincipalRepository(connection).all()
+
+
+def revoke_principal(ctx: Context, principal_id: str) -> PrincipalRecord:
+    """Revoke the principal's token: every later request with it gets 401."""
+    with ctx.engine.begin() as connection:
+        return PrincipalRepository(connection).revoke(principal_id, ctx.now())
+
+
+def authenticate(ctx: Context, token: str) -> Principal | None:
+    """The active principal holding ``token``, or ``None`` (unknown or revoked)."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    with ctx.engine.connect() as connection:
+        return PrincipalRepository(connection).by_token_hash(token_hash(token))
+
+
+def check_principal(corridor: Corridor, principal: Principal) -> None:
+    """A principal has exactly the scope its role needs, and that scope exists."""
+    if principal.role is Role.SYSTEM:
+        raise InvalidInput("the system clock is not a principal that gets a token")
+    if not principal.id or len(principal.id) > 128 or not principal.id.isprintable():
+        raise InvalidInput("a principal id is 1 to 128 printable characters")
+    given = {k for k in ("state", "office", "holder") if getattr(principal, k)}
+    needed = {_SCOPE[principal.role]} if principal.role in _SCOPE else set()
+    if given != needed:
+        what = f"exactly a {', '.join(needed)}" if needed else "no state, office or holder"
+        raise InvalidInput(f"a {principal.role} principal takes {what}")
+    if principal.state and principal.state not in corridor.states:
+        raise InvalidInput(f"unknown state {principal.state} in corridor {corridor.code}")
+    if principal.office and principal.office not in corridor.offices:
+        raise InvalidInput(f"unknown office {principal.office} in corridor {corridor.code}")

@@ -1,0 +1,105 @@
+"""The HTTP API: ``create_app(ctx)`` builds it; ``corridor serve`` runs it under uvicorn.
+
+Routers are listed in ``routes.ROUTERS``; errors become problem+json in ``problems``;
+authentication is ``auth``; what a principal may do or see is decided in the domain.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+import corridor
+from corridor.api import problems
+from corridor.api.idempotency import IdempotencyMiddleware
+from corridor.api.observability import Metrics, ObservabilityMiddleware, configure_logging
+from corridor.api.routes import ROUTERS
+from corridor.bootstrap import Context, bootstrap
+from corridor.store.codec import DECLARATION, MOVEMENT
+
+DESCRIPTION = """Customs transit along a land corridor: lodge declarations, take every
+lifecycle action, read movements and their history. Every error is an RFC 9457 problem
+(application/problem+json). Every POST takes an `Idempotency-Key`. See docs/api.md."""
+
+
+def create_app(ctx: Context | None = None) -> FastAPI:
+    """The app over ``ctx``; without one (``corridor serve``), the lifespan bootstraps
+    from the environment (CORRIDOR_DB, CORRIDOR_CORRIDOR) and closes it on shutdown."""
+    app = FastAPI(
+        title="corridor",
+        version=corridor.__version__,
+        description=DESCRIPTION,
+        lifespan=_lifespan(ctx),
+        redoc_url=None,
+    )
+    if ctx is not None:
+        app.state.ctx = ctx
+    app.state.metrics = Metrics(lambda: app.state.ctx)
+    for router in ROUTERS:
+        app.include_router(router)
+    problems.install(app)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _lifespan(ctx: Context | None) -> Any:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if ctx is not None:
+            yield
+            return
+        configure_logging(os.environ.get("CORRIDOR_LOG_LEVEL", "info"))
+        app.state.ctx = bootstrap()
+        try:
+            yield
+        finally:
+            app.state.ctx.close()
+
+    return lifespan
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, plus the schemas of the bodies the codec reads and writes."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    document = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    _add_schema(schemas, "TransitDeclaration", DECLARATION.json_schema(
+        mode="validation", ref_template="#/components/schemas/declaration.{model}"
+    ), "declaration.")  # fmt: skip
+    _add_schema(schemas, "Movement", MOVEMENT.json_schema(
+        mode="serialization", ref_template="#/components/schemas/movement.{model}"
+    ), "movement.")  # fmt: skip
+    schemas["Problem"] = problems.Problem.model_json_schema()
+    _validation_errors_are_problems(document)
+    app.openapi_schema = document
+    return document
+
+
+def _add_schema(schemas: dict[str, Any], name: str, schema: dict[str, Any], prefix: str) -> None:
+    for inner, definition in schema.pop("$defs", {}).items():
+        schemas[prefix + inner] = definition
+    schemas[name] = schema
+
+
+def _validation_errors_are_problems(document: dict[str, Any]) -> None:
+    """FastAPI documents its own 422 shape; corridor answers a problem instead."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "HTTPValidationError" in str(responses.get("422", "")):
+                responses["422"] = problems.problem_responses(422)[422]
+    for name in ("HTTPValidationError", "ValidationError"):
+        document["components"]["schemas"].pop(name, None)

@@ -1,0 +1,153 @@
+"""Operations: one JSON log line per request, and Prometheus metrics.
+
+Metrics: ``corridor_http_requests_total{method,route,status}``,
+``corridor_http_request_duration_seconds{method,route}`` (histogram) and
+``corridor_movements{state}`` (read from the database at each scrape). Under several
+workers (``PROMETHEUS_MULTIPROC_DIR`` set) the request metrics of all are aggregated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from corridor import services
+from corridor.bootstrap import Context
+
+access_log = logging.getLogger("corridor.api.access")
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class Metrics:
+    """The request metrics of one app (a registry of its own, so apps never share)."""
+
+    def __init__(self, ctx_of: Any) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "corridor_http_requests", "HTTP requests answered.",
+            ["method", "route", "status"], registry=self.registry,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "corridor_http_request_duration_seconds", "Time to answer an HTTP request.",
+            ["method", "route"], buckets=BUCKETS, registry=self.registry,
+        )  # fmt: skip
+        self._movements = MovementsByState(ctx_of)
+
+    def exposition(self) -> bytes:
+        registry = self.registry
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry) + generate_latest(_Only(self._movements))
+
+
+class MovementsByState(Collector):
+    """``corridor_movements{state}``: a gauge read from the database when scraped."""
+
+    def __init__(self, ctx_of: Any) -> None:
+        self._ctx_of = ctx_of
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        ctx: Context = self._ctx_of()
+        gauge = GaugeMetricFamily("corridor_movements", "Movements by state.", labels=["state"])
+        for state, count in sorted(services.count_by_state(ctx).items()):
+            gauge.add_metric([state], count)
+        yield gauge
+
+
+class _Only(CollectorRegistry):
+    def __init__(self, collector: Collector) -> None:
+        super().__init__(auto_describe=False)
+        self.register(collector)
+
+
+class ObservabilityMiddleware:
+    """Times every request, names it by route, logs it and counts it."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = _request_id(scope)
+        status = {"code": 500}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                MutableHeaders(scope=message)["x-request-id"] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            self._record(scope, status["code"], time.perf_counter() - started, request_id)
+
+    def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        method = scope["method"]
+        self.metrics.requests.labels(method, route, str(status)).inc()
+        self.metrics.latency.labels(method, route).observe(seconds)
+        principal = scope.get("state", {}).get("principal")
+        access_log.info(
+            "request",
+            extra={"fields": {
+                "method": method, "path": scope["path"], "route": route, "status": status,
+                "duration_ms": round(seconds * 1000, 3),
+                "principal": principal.id if principal else None,
+                "role": str(principal.role) if principal else None, "request_id": request_id,
+            }},
+        )  # fmt: skip
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            text: str = value.decode("latin-1")
+            if 0 < len(text) <= 128 and text.isprintable():
+                return text
+    return uuid.uuid4().hex
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and the record's fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str = "info") -> None:
+    """JSON lines on stderr for corridor's loggers (called by `corridor serve`)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLines())
+    for name in ("corridor", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(level.upper())
+        logger.propagate = False

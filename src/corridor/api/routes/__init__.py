@@ -1,0 +1,18 @@
+"""Every router of the API, in the order they appear in the OpenAPI document.
+
+To add a resource, write its router in a module here and append it to ``ROUTERS``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from corridor.api.routes import actions, corridor, movements, statistics, system
+
+ROUTERS: list[APIRouter] = [
+    movements.router,
+    actions.router,
+    statistics.router,
+    corridor.router,
+    system.router,
+]

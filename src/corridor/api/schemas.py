@@ -1,0 +1,159 @@
+"""The API's request and response shapes (the domain's dataclasses are never changed
+for the API: declarations and movements are rendered by ``store.codec``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from corridor.domain import commands as c
+from corridor.domain.events import MovementEvent
+from corridor.domain.lifecycle import Action
+from corridor.domain.movement import Movement
+from corridor.domain.network import Corridor, Office
+from corridor.domain.principal import Principal
+
+STRICT = ConfigDict(extra="forbid")
+
+
+class MovementSummary(BaseModel):
+    mrn: str
+    state: str
+    mode: str
+    departure: str
+    destination: str
+    holder: str
+    lrn: str
+    lodged_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, movement: Movement) -> MovementSummary:
+        d = movement.declaration
+        return cls(
+            mrn=movement.mrn, state=str(movement.state), mode=str(d.transport.mode),
+            departure=d.itinerary.departure, destination=d.itinerary.destination,
+            holder=movement.holder, lrn=d.lrn, lodged_at=movement.lodged_at,
+            updated_at=movement.updated_at,
+        )  # fmt: skip
+
+
+class MovementPage(BaseModel):
+    """One page of movements by MRN; pass ``next_cursor`` as ``cursor`` for the next."""
+
+    items: list[MovementSummary]
+    next_cursor: str | None
+
+
+class Event(BaseModel):
+    sequence: int
+    action: str
+    source: str | None
+    target: str
+    principal: str
+    role: str
+    office: str | None
+    at: datetime
+    details: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: MovementEvent) -> Event:
+        return cls(
+            sequence=event.sequence, action=str(event.action),
+            source=None if event.source is None else str(event.source),
+            target=str(event.target), principal=event.principal, role=str(event.role),
+            office=event.office, at=event.at, details=dict(event.details),
+        )  # fmt: skip
+
+
+class MovementCounts(BaseModel):
+    """Aggregates only: no movement, party or goods is named."""
+
+    total: int
+    by_state: dict[str, int]
+
+
+class OfficeView(BaseModel):
+    code: str
+    name: str
+    names: dict[str, str]
+    state: str
+    latitude: float
+    longitude: float
+    functions: list[str]
+    modes: list[str]
+    decide: list[str]
+    record: list[str]
+    unlocode: str | None
+
+    @classmethod
+    def of(cls, office: Office) -> OfficeView:
+        return cls(
+            code=office.code, name=office.name(), names=dict(office.names), state=office.state,
+            latitude=office.latitude, longitude=office.longitude,
+            functions=sorted(office.functions), modes=sorted(office.modes),
+            decide=sorted(office.decide), record=sorted(office.record), unlocode=office.unlocode,
+        )  # fmt: skip
+
+
+class SegmentView(BaseModel):
+    ends: tuple[str, str]
+    mode: str
+    length_km: float
+
+
+class CorridorView(BaseModel):
+    code: str
+    name: str
+    languages: list[str]
+    states: dict[str, dict[str, str]]
+    offices: list[OfficeView]
+    segments: list[SegmentView]
+    time_limit_hours: dict[str, int]
+
+    @classmethod
+    def of(cls, corridor: Corridor) -> CorridorView:
+        return cls(
+            code=corridor.code, name=corridor.name, languages=list(corridor.languages),
+            states={code: dict(s.names) for code, s in corridor.states.items()},
+            offices=[OfficeView.of(o) for o in corridor.offices.values()],
+            segments=[SegmentView(ends=s.ends, mode=str(s.mode), length_km=s.length_km)
+                      for s in corridor.segments],
+            time_limit_hours={str(m): h for m, h in corridor.time_limit_hours.items()},
+        )  # fmt: skip
+
+
+class PrincipalView(BaseModel):
+    id: str
+    role: str
+    state: str | None
+    office: str | None
+    holder: str | None
+
+    @classmethod
+    def of(cls, principal: Principal) -> PrincipalView:
+        return cls(
+            id=principal.id, role=str(principal.role), state=principal.state,
+            office=principal.office, holder=principal.holder,
+        )  # fmt: skip
+
+
+def action_request_model(command: type[c.Command]) -> type[BaseModel]:
+    """The request body of one action, made from its command's fields (so the API never
+    drifts from the domain): ``office``, ``remarks`` and the action's particulars."""
+    hints = typing.get_type_hints(command)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(command):
+        default = f.default if f.default is not dataclasses.MISSING else ...
+        fields[f.name] = (hints[f.name], Field(default))
+    name = "".join(part.title() for part in str(command.action).split("_")) + "Request"
+    return create_model(name, __config__=STRICT, **fields)
+
+
+ACTION_COMMANDS: dict[Action, type[c.Command]] = {
+    action: command for action, command in c.COMMANDS.items() if action is not Action.AMEND
+}

@@ -1,0 +1,46 @@
+"""`corridor serve`: the HTTP API under uvicorn, one or several worker processes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import typer
+
+from corridor.cli.common import OPTIONS, open_context
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes."),
+    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning, error."),
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json, metrics at /metrics)."""
+    import uvicorn
+
+    from corridor.api.observability import configure_logging
+
+    open_context().close()  # fail now, with one line, if the database is not initialised
+    if OPTIONS.database_url:
+        os.environ["CORRIDOR_DB"] = OPTIONS.database_url
+    if OPTIONS.corridor_path:
+        os.environ["CORRIDOR_CORRIDOR"] = str(OPTIONS.corridor_path)
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="corridor-metrics-")
+    os.environ["CORRIDOR_LOG_LEVEL"] = log_level
+    configure_logging(log_level)
+    uvicorn.run(
+        "corridor.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,  # corridor logs each request itself, as one JSON line
+        log_config=None,
+    )

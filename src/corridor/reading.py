@@ -1,0 +1,71 @@
+"""Reads scoped by who asks: the services behind every API read of movements.
+
+``domain.visibility`` decides what a principal may see; these functions apply it to
+single movements (refused as not found when out of scope) and to listings (turned into
+a filter the store runs, so that pages are full and cursors honest).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from corridor import services
+from corridor.bootstrap import Context
+from corridor.domain.authorisation import authorise
+from corridor.domain.declaration import TransitDeclaration
+from corridor.domain.events import MovementEvent
+from corridor.domain.lifecycle import Action, transition_for
+from corridor.domain.movement import Movement
+from corridor.domain.principal import Principal
+from corridor.domain.visibility import (
+    MovementScope,
+    Reading,
+    movement_scope,
+    require_reading,
+    require_visible,
+)
+from corridor.store.repository import MovementFilter
+
+
+def get_movement(ctx: Context, mrn: str, principal: Principal) -> Movement:
+    movement = services.get_movement(ctx, mrn)
+    require_visible(ctx.corridor, movement.mrn, movement.declaration, principal)
+    return movement
+
+
+def movement_history(ctx: Context, mrn: str, principal: Principal) -> list[MovementEvent]:
+    get_movement(ctx, mrn, principal)
+    return services.movement_history(ctx, mrn)
+
+
+def list_movements(ctx: Context, selection: MovementFilter, principal: Principal) -> list[Movement]:
+    """The movements matching ``selection`` that ``principal`` may see, by MRN."""
+    require_reading(principal, Reading.MOVEMENTS)
+    scoped = within_scope(selection, movement_scope(ctx.corridor, principal))
+    return [] if scoped is None else services.list_movements(ctx, scoped)
+
+
+def count_by_state(ctx: Context, principal: Principal) -> dict[str, int]:
+    require_reading(principal, Reading.AGGREGATES)
+    return services.count_by_state(ctx)
+
+
+def lodge(
+    ctx: Context, declaration: TransitDeclaration, principal: Principal, *, pre_lodge: bool
+) -> services.Lodged:
+    """Lodge, authorising first: a repeated lodging returns the movement already stored,
+    which only the principal entitled to lodge it may see."""
+    action = Action.PRE_LODGE if pre_lodge else Action.LODGE
+    authorise(ctx.corridor, declaration, transition_for(None, action), principal, None)
+    return services.lodge(ctx, declaration, principal, pre_lodge=pre_lodge)
+
+
+def within_scope(selection: MovementFilter, scope: MovementScope) -> MovementFilter | None:
+    """``selection`` narrowed to ``scope``; ``None`` when nothing can match."""
+    if scope.everything:
+        return selection
+    if scope.holder is not None:
+        if selection.holder not in (None, scope.holder):
+            return None
+        return replace(selection, holder=scope.holder)
+    return replace(selection, within=scope.offices) if scope.offices else None
