@@ -46,13 +46,16 @@ INITIAL_WEIGHT = 0.3
 
 _DROPPED = re.compile(r"[.'’ʼ`´\u055a\u055b\u055c\u055e]")
 _SEPARATORS = re.compile(r"[^\w]+|_")
-_KEY_DIGRAPHS = re.compile(r"shch|sch|dzh|tch|zh|kh|gh|ch|ts|tz|dz|sh|ph|th|ck|dj|x|.")
+_KEY_DIGRAPHS = re.compile(r"shch|sch|dzh|tch|zh|kh|gh|ch|ts|tz|dz|sh|ph|th|ck|dj")
 _KEY_LETTERS = {
     "shch": "S", "sch": "S", "sh": "S", "dzh": "J", "dj": "J", "zh": "J", "j": "J",
     "tch": "C", "ch": "C", "ts": "C", "tz": "C", "dz": "C", "kh": "k", "gh": "k",
     "ph": "f", "th": "t", "ck": "k", "x": "ks", "q": "k", "g": "k", "c": "k", "w": "f",
     "b": "p", "d": "t", "z": "s", "v": "f", "h": "", "y": "", "e": "a",
 }  # fmt: skip
+# Digraphs are replaced first (leftmost, longest listed first), then single letters.
+_KEY_SINGLE_LETTERS = str.maketrans({k: v for k, v in _KEY_LETTERS.items() if len(k) == 1})
+_REPEATS = re.compile(r"(.)\1+")
 
 
 @dataclass(frozen=True)
@@ -98,17 +101,16 @@ def split_words(text: str) -> list[str]:
     return [w for w in _SEPARATORS.split(folded) if w]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def phonetic_key(token: str) -> str:
     """Fold a Latin token to its transcription-independent key."""
-    letters = [_KEY_LETTERS.get(m.group(), m.group()) for m in _KEY_DIGRAPHS.finditer(token)]
-    folded = "".join(letters)
-    out: list[str] = []
-    for ch in folded:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    key = "".join(out)
+    folded = _KEY_DIGRAPHS.sub(_digraph_letter, token).translate(_KEY_SINGLE_LETTERS)
+    key = _REPEATS.sub(r"\1", folded)
     return key[:-3] + "an" if key.endswith("ian") else key
+
+
+def _digraph_letter(match: re.Match[str]) -> str:
+    return _KEY_LETTERS[match.group()]
 
 
 def _patronymic_positions(latin: list[str]) -> set[int]:

@@ -14,6 +14,7 @@ against libicu here; three small tables are easier to review than a C++ dependen
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -47,10 +48,22 @@ _VOWELS = frozenset("aeiouy")
 _CYRILLIC_IOTATED = {"е": "ye", "ё": "yo"}
 _CYRILLIC_SOFT = frozenset("ъь")
 
+# Words wholly in Cyrillic (most of them) go through one table; only е needs context.
+_CYRILLIC_LETTERS = frozenset(_CYRILLIC)
+_CYRILLIC_TABLE = str.maketrans(_CYRILLIC)
+_AFTER_VOWEL_OR_SOFT = "".join(
+    ch for ch, latin in _CYRILLIC.items() if ch in _CYRILLIC_SOFT or latin[:1] in _VOWELS
+)
+_IOTATED_E = re.compile(f"(?:^|(?<=[{_AFTER_VOWEL_OR_SOFT}]))е")
 
-@lru_cache(maxsize=1 << 16)
+
+@lru_cache(maxsize=1 << 18)
 def transliterate_word(word: str) -> str:
     """Return one casefolded word in lowercase ASCII Latin."""
+    if word.isascii():
+        return word
+    if _CYRILLIC_LETTERS.issuperset(word):
+        return _IOTATED_E.sub("ye", word).translate(_CYRILLIC_TABLE)
     if any(ch in _AZERBAIJANI_MARKERS for ch in word):
         word = "".join(_AZERBAIJANI_IN_WORD.get(ch, ch) for ch in word)
     out: list[str] = []
