@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from corridor.api.routes import actions, corridor, movements, statistics, system
+from corridor.api.routes import actions, corridor, log, movements, statistics, system
 
 ROUTERS: list[APIRouter] = [
     movements.router,
@@ -15,4 +15,5 @@ ROUTERS: list[APIRouter] = [
     statistics.router,
     corridor.router,
     system.router,
+    log.router,
 ]
