@@ -11,6 +11,7 @@ from corridor.cli import actions as actions
 from corridor.cli import common as common
 from corridor.cli import log as log
 from corridor.cli import movements as movements
+from corridor.cli import simulate as simulate
 from corridor.cli import system as system
 from corridor.domain.errors import CorridorError
 from corridor.screening.cli import screen_app
@@ -25,6 +26,7 @@ app.callback()(common.global_options)
 system.register(app)
 movements.register(app)
 actions.register(app)
+simulate.register(app)
 log.register(app)
 app.add_typer(screen_app, name="screen", help="Screen names and movements against watch lists.")
 
