@@ -8,14 +8,15 @@
     <signed checkpoint>       verbatim, with the log's signature and any cosignatures
 
 Verification needs only the entry bytes, the log's verifier key and, optionally, a
-witness policy (at least ``quorum`` of the listed cosigners must have cosigned).
+witness policy: ``WitnessPolicy`` (at least ``quorum`` of the listed cosigners must have
+cosigned) or a ``policy.CosignerGroup`` tree ("both states and one monitor").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from corridor.ledger.checkpoint import (
     Checkpoint,
@@ -75,6 +76,27 @@ class WitnessPolicy:
     def __post_init__(self) -> None:
         if not 0 <= self.quorum <= len(self.vkeys):
             raise ValueError("the quorum must be between 0 and the number of witnesses")
+
+    def satisfied_by(self, cosigned: Set[str]) -> bool:
+        return len(cosigned & set(self.vkeys)) >= self.quorum
+
+    def shortfall(self, cosigned: Set[str]) -> str:
+        return f"{len(cosigned & set(self.vkeys))} of {self.quorum} required cosignatures"
+
+
+class CosignaturePolicy(Protocol):
+    """What a receipt's cosignatures must satisfy (``WitnessPolicy``, ``CosignerGroup``)."""
+
+    @property
+    def vkeys(self) -> tuple[str, ...]: ...
+
+    def satisfied_by(self, cosigned: Set[str]) -> bool:
+        """Whether cosignatures by these vkeys (all verified) meet the policy."""
+        ...
+
+    def shortfall(self, cosigned: Set[str]) -> str:
+        """Why cosignatures by ``cosigned`` do not meet the policy, in a few words."""
+        ...
 
 
 def build_receipt(
@@ -142,7 +164,7 @@ def verify_receipt(
     log_vkey: str,
     *,
     origin: str | None = None,
-    policy: WitnessPolicy | None = None,
+    policy: CosignaturePolicy | None = None,
 ) -> Checkpoint:
     """Check that ``entry`` is at ``receipt.index`` in a checkpoint the log signed,
     cosigned by enough witnesses; returns the checkpoint or raises ReceiptError.
@@ -150,13 +172,13 @@ def verify_receipt(
     ``origin`` defaults to the log key's name (the spec says they SHOULD match).
     """
     log = ed25519_verifier(log_vkey)
-    witnesses = [cosignature_verifier(v) for v in policy.vkeys] if policy else []
-    verified = _verified_signers(receipt.checkpoint, [log, *witnesses])
+    witnesses = {v: cosignature_verifier(v) for v in policy.vkeys} if policy else {}
+    verified = _verified_signers(receipt.checkpoint, [log, *witnesses.values()])
     if (log.name, log.key_id) not in verified:
         raise ReceiptVerificationError("the checkpoint is not signed by the log")
-    cosigned = sum((w.name, w.key_id) in verified for w in witnesses)
-    if policy is not None and cosigned < policy.quorum:
-        raise ReceiptVerificationError(f"{cosigned} of {policy.quorum} required cosignatures")
+    cosigned = {v for v, w in witnesses.items() if (w.name, w.key_id) in verified}
+    if policy is not None and not policy.satisfied_by(cosigned):
+        raise ReceiptVerificationError(policy.shortfall(cosigned))
     text, _ = split_note(receipt.checkpoint)
     checkpoint = parse_checkpoint(text)
     if checkpoint.origin != (log.name if origin is None else origin):
