@@ -19,13 +19,20 @@ def serve(
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes."),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning, error."),
+    sequencer: bool = typer.Option(
+        True,
+        "--sequencer/--no-sequencer",
+        help="Also run the log's sequencer here (a checkpoint at least every second while "
+        "entries arrive). Turn it off where another process sequences the same database.",
+    ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, metrics at /metrics)."""
     import uvicorn
 
     from corridor.api.observability import configure_logging
+    from corridor.log_service import Sequencer
 
-    open_context().close()  # fail now, with one line, if the database is not initialised
+    ctx = open_context()  # fails now, with one line, if the database is not initialised
     if OPTIONS.database_url:
         os.environ["CORRIDOR_DB"] = OPTIONS.database_url
     if OPTIONS.corridor_path:
@@ -34,13 +41,21 @@ def serve(
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="corridor-metrics-")
     os.environ["CORRIDOR_LOG_LEVEL"] = log_level
     configure_logging(log_level)
-    uvicorn.run(
-        "corridor.api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=False,  # corridor logs each request itself, as one JSON line
-        log_config=None,
-    )
+    background = Sequencer(ctx) if sequencer else None
+    if background is not None:
+        background.start()  # in this (supervising) process: one sequencer per server
+    try:
+        uvicorn.run(
+            "corridor.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=False,  # corridor logs each request itself, as one JSON line
+            log_config=None,
+        )
+    finally:
+        if background is not None:
+            background.stop()
+        ctx.close()

@@ -21,6 +21,8 @@ def register(app: typer.Typer) -> None:
     app.command()(schema)
     app.command()(offices)
     app.command()(version)
+    app.command()(backup)
+    app.command()(restore)
 
 
 def init() -> None:
@@ -109,3 +111,25 @@ def version() -> None:
     from corridor import __version__
 
     typer.echo(__version__)
+
+
+def backup(destination: Path = typer.Argument(..., help="The backup file to write.")) -> None:
+    """Take a consistent online backup of the (SQLite) database."""
+    from corridor import backup as backups
+
+    ctx = bootstrap(settings())
+    try:
+        written = backups.backup(ctx, destination)
+    finally:
+        ctx.close()
+    console.print(f"backup written: {written} (back up the log signing key separately)")
+
+
+def restore(
+    source: Path = typer.Argument(..., help="A file written by `corridor backup`."),
+) -> None:
+    """Restore a backup as the database given by --db (which must not exist yet)."""
+    from corridor import backup as backups
+
+    target = backups.restore(source, settings().database_url)
+    console.print(f"restored into {target}; check it with `corridor log verify`")
