@@ -15,6 +15,7 @@ from corridor.cli import serve as serve
 from corridor.cli import simulate as simulate
 from corridor.cli import system as system
 from corridor.cli import users as users
+from corridor.cli import witness as witness
 from corridor.domain.errors import CorridorError
 from corridor.screening.cli import screen_app
 
@@ -32,6 +33,7 @@ serve.register(app)
 simulate.register(app)
 users.register(app)
 log.register(app)
+witness.register(app)
 app.add_typer(screen_app, name="screen", help="Screen names and movements against watch lists.")
 
 
