@@ -11,6 +11,7 @@ from corridor.cli import actions as actions
 from corridor.cli import common as common
 from corridor.cli import log as log
 from corridor.cli import movements as movements
+from corridor.cli import post as post
 from corridor.cli import serve as serve
 from corridor.cli import simulate as simulate
 from corridor.cli import system as system
@@ -33,6 +34,7 @@ serve.register(app)
 simulate.register(app)
 users.register(app)
 log.register(app)
+post.register(app)
 witness.register(app)
 app.add_typer(screen_app, name="screen", help="Screen names and movements against watch lists.")
 
