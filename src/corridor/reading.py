@@ -13,10 +13,12 @@ from corridor import services
 from corridor.bootstrap import Context
 from corridor.domain.authorisation import authorise
 from corridor.domain.declaration import TransitDeclaration
+from corridor.domain.errors import NotFound
 from corridor.domain.events import MovementEvent
 from corridor.domain.lifecycle import Action, transition_for
 from corridor.domain.movement import Movement
 from corridor.domain.principal import Principal
+from corridor.domain.risk import RiskAssessment
 from corridor.domain.visibility import (
     MovementScope,
     Reading,
@@ -69,3 +71,12 @@ def within_scope(selection: MovementFilter, scope: MovementScope) -> MovementFil
             return None
         return replace(selection, holder=scope.holder)
     return replace(selection, within=scope.offices) if scope.offices else None
+
+
+def risk_assessment(ctx: Context, mrn: str, principal: Principal) -> RiskAssessment:
+    """The movement's risk assessment, for those who may read screening results."""
+    require_reading(principal, Reading.SCREENING)
+    movement = get_movement(ctx, mrn, principal)
+    if movement.risk is None:
+        raise NotFound(f"movement {movement.mrn} has no risk assessment")
+    return movement.risk

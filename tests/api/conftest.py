@@ -40,8 +40,10 @@ def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def api_ctx(backend_url: str, clock: FakeClock) -> Iterator[Context]:
-    """A context on a store that is empty when the test starts, on either backend."""
-    context = bootstrap(Settings(database_url=backend_url), clock=clock, initialise=True)
+    """A context on a store that is empty when the test starts, on either backend (with no
+    random control selection, so that the movements the tests drive are never held)."""
+    settings = Settings(database_url=backend_url, random_control_rate=0)
+    context = bootstrap(settings, clock=clock, initialise=True)
     if context.engine.dialect.name == "postgresql":
         empty_every_table(context)
     yield context

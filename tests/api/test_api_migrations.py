@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
 import corridor.store.access_tables  # noqa: F401  (its tables belong to metadata)
 from corridor.bootstrap import Context
@@ -50,4 +50,3 @@ def test_the_itinerary_index_is_filled_for_movements_stored_before_it(tmp_path: 
     armenia = MovementFilter(within=offices_of_state(ctx.corridor, "AM"))
     assert len(services.list_movements(ctx, armenia)) == 1
     ctx.close()
-    create_engine(url).dispose()

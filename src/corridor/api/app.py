@@ -19,6 +19,7 @@ from corridor.api import problems
 from corridor.api.idempotency import IdempotencyMiddleware
 from corridor.api.observability import Metrics, ObservabilityMiddleware, configure_logging
 from corridor.api.routes import ROUTERS
+from corridor.api.routes.screening import RISK
 from corridor.bootstrap import Context, bootstrap
 from corridor.store.codec import DECLARATION, MOVEMENT
 
@@ -80,6 +81,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         mode="validation", ref_template="#/components/schemas/declaration.{model}"
     ), "declaration.")  # fmt: skip
     _add_schema(schemas, "Movement", MOVEMENT.json_schema(
+        mode="serialization", ref_template="#/components/schemas/movement.{model}"
+    ), "movement.")  # fmt: skip
+    _add_schema(schemas, "RiskAssessment", RISK.json_schema(
         mode="serialization", ref_template="#/components/schemas/movement.{model}"
     ), "movement.")  # fmt: skip
     schemas["Problem"] = problems.Problem.model_json_schema()

@@ -13,7 +13,6 @@ the request runs and completed with its answer after; see ``store.idempotency``.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -58,22 +57,22 @@ class IdempotencyMiddleware:
     async def _run_and_keep(
         self, scope: Scope, send: Send, body: bytes, ctx: Context, who: str, key: str
     ) -> None:
-        captured: dict[str, Any] = {"body": b""}
+        """Run the request, keep its answer, and only then send it: a client that retries
+        as soon as it has the answer finds the answer kept, not the key still held."""
+        sent: list[Message] = []
 
         async def replay() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
 
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                captured["start"] = message
-            elif message["type"] == "http.response.body":
-                captured["body"] += message.get("body", b"")
-            await send(message)
+        async def hold(message: Message) -> None:
+            sent.append(message)
 
         try:
-            await self.app(scope, replay, capture)
+            await self.app(scope, replay, hold)
         finally:
-            await run_in_threadpool(_keep, ctx, who, key, captured)
+            await run_in_threadpool(_keep, ctx, who, key, sent)
+        for message in sent:
+            await send(message)
 
 
 def _reserve(ctx: Context, who: str, key: str, fingerprint: str) -> Reservation | None:
@@ -81,8 +80,9 @@ def _reserve(ctx: Context, who: str, key: str, fingerprint: str) -> Reservation 
         return IdempotencyRepository(connection).reserve(who, key, fingerprint, ctx.now())
 
 
-def _keep(ctx: Context, who: str, key: str, captured: dict[str, Any]) -> None:
-    start = captured.get("start")
+def _keep(ctx: Context, who: str, key: str, sent: list[Message]) -> None:
+    start = next((m for m in sent if m["type"] == "http.response.start"), None)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     with ctx.engine.begin() as connection:
         keys = IdempotencyRepository(connection)
         if start is None or start["status"] >= 500:
@@ -92,7 +92,7 @@ def _keep(ctx: Context, who: str, key: str, captured: dict[str, Any]) -> None:
         answer = Answer(
             status=start["status"],
             content_type=headers.get("content-type", "application/json"),
-            body=captured["body"],
+            body=body,
             location=headers.get("location"),
         )
         keys.complete(who, key, answer)
@@ -149,11 +149,14 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 def _fingerprint(scope: Scope, headers: Headers, body: bytes) -> str:
+    query = scope.get("query_string", b"").decode("latin-1")
+    return fingerprint(scope["method"], scope["path"], query, headers.get("content-type", ""), body)
+
+
+def fingerprint(method: str, path: str, query: str, content_type: str, body: bytes) -> str:
+    """What makes two requests the same request: method, path, query, media type, body."""
     digest = hashlib.sha256()
-    for part in (
-        scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
-        headers.get("content-type", ""),
-    ):  # fmt: skip
+    for part in (method, path, query, content_type):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(body)
     return digest.hexdigest()

@@ -113,6 +113,7 @@ class ObservabilityMiddleware:
                 "duration_ms": round(seconds * 1000, 3),
                 "principal": principal.id if principal else None,
                 "role": str(principal.role) if principal else None, "request_id": request_id,
+                "pid": os.getpid(),
             }},
         )  # fmt: skip
 

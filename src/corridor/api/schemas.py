@@ -16,6 +16,8 @@ from corridor.domain.lifecycle import Action
 from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor, Office
 from corridor.domain.principal import Principal
+from corridor.domain.visibility import Reading, may_read
+from corridor.store.codec import movement_to_json
 
 STRICT = ConfigDict(extra="forbid")
 
@@ -157,3 +159,12 @@ def action_request_model(command: type[c.Command]) -> type[BaseModel]:
 ACTION_COMMANDS: dict[Action, type[c.Command]] = {
     action: command for action, command in c.COMMANDS.items() if action is not Action.AMEND
 }
+
+
+def movement_json(movement: Movement, principal: Principal) -> dict[str, Any]:
+    """The movement as ``principal`` may read it: without the risk assessment unless its
+    role may read screening results (``visibility.READERS``)."""
+    data = movement_to_json(movement)
+    if not may_read(principal, Reading.SCREENING):
+        data.pop("risk", None)
+    return data

@@ -24,6 +24,7 @@ from corridor.domain.network import Role
 from corridor.domain.principal import Principal
 from corridor.store.codec import declaration_from_text, movement_to_json
 from corridor.store.repository import MovementFilter
+from corridor.xml_import import declaration_from_xml
 
 movements_app = typer.Typer(help="List and show movements.", no_args_is_help=True)
 
@@ -33,6 +34,8 @@ def read_declaration(path: Path) -> TransitDeclaration:
         text = path.read_bytes()
     except OSError as error:
         raise InvalidDeclaration(str(path), error.strerror or "cannot be read") from None
+    if path.suffix.lower() == ".xml":
+        return declaration_from_xml(text)
     return declaration_from_text(text)
 
 
@@ -43,7 +46,9 @@ def register(app: typer.Typer) -> None:
 
 def lodge(
     file: Path = typer.Argument(
-        ..., help="The declaration, JSON (schemas/declaration.schema.json)."
+        ...,
+        help="The declaration: JSON (schemas/declaration.schema.json), or *.xml "
+        "in the NCTS-like message of docs/xml-mapping.md.",
     ),
     pre_lodge: bool = typer.Option(
         False, "--pre-lodge", help="Advance data: goods not yet presented."

@@ -63,14 +63,20 @@ READERS: dict[Reading, frozenset[Role]] = {
     ),
     Reading.AGGREGATES: frozenset(Role),
     Reading.CORRIDOR: frozenset(Role),
+    # The risk assessment (channel, reasons, list hits) is for the officers and the
+    # operator's triage: a carrier or a gate sees a movement without it.
     Reading.SCREENING: frozenset({Role.CUSTOMS, Role.OPERATOR, Role.SYSTEM}),
     Reading.PRINCIPALS: frozenset({Role.OPERATOR}),
 }
 
 
+def may_read(principal: Principal, what: Reading) -> bool:
+    return principal.role in READERS[what]
+
+
 def require_reading(principal: Principal, what: Reading) -> None:
     """Raise ``NotAuthorised`` unless the principal's role may read ``what`` at all."""
-    if principal.role not in READERS[what]:
+    if not may_read(principal, what):
         allowed = " or ".join(sorted(READERS[what]))
         raise NotAuthorised(f"{principal.role} may not read {what}; only {allowed}")
 

@@ -48,7 +48,8 @@ class IdempotencyRepository:
         values = {"principal": principal, "key": key, "fingerprint": fingerprint, "created_at": at}
         dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(idempotency_keys).values(**values).on_conflict_do_nothing()
-        if self._connection.execute(statement).rowcount == 1:
+        inserted = self._connection.execute(statement.returning(idempotency_keys.c.key)).first()
+        if inserted is not None:  # (rowcount is not reliable here on every driver)
             return None
         row = self._row(principal, key)
         if row is None:  # deleted meanwhile by a failed first request: try again later

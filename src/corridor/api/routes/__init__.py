@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from corridor.api.routes import actions, corridor, log, movements, statistics, system
+from corridor.api.routes import (
+    actions,
+    corridor,
+    log,
+    movements,
+    screening,
+    statistics,
+    system,
+)
 
 ROUTERS: list[APIRouter] = [
     movements.router,
     actions.router,
+    screening.router,
     statistics.router,
     corridor.router,
     system.router,

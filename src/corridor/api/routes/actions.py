@@ -14,12 +14,11 @@ from pydantic import BaseModel
 from corridor import services
 from corridor.api.auth import context, current_principal
 from corridor.api.problems import problem_responses
-from corridor.api.schemas import ACTION_COMMANDS, action_request_model
+from corridor.api.schemas import ACTION_COMMANDS, action_request_model, movement_json
 from corridor.bootstrap import Context
 from corridor.domain import commands as c
 from corridor.domain.lifecycle import Action
 from corridor.domain.principal import Principal
-from corridor.store.codec import movement_to_json
 
 router = APIRouter(prefix="/movements", tags=["actions"])
 MOVEMENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Movement"}}}
@@ -38,7 +37,7 @@ def _route(action: Action, command: type[c.Command]) -> None:
     ) -> JSONResponse:
         particulars: dict[str, Any] = dict(body) if body is not None else {}
         movement = services.act(ctx, mrn, command(**particulars), principal)
-        return JSONResponse(movement_to_json(movement))
+        return JSONResponse(movement_json(movement, principal))
 
     take_action.__name__ = str(action)
     router.add_api_route(

@@ -12,14 +12,14 @@ from fastapi.responses import JSONResponse
 from corridor import reading, services
 from corridor.api.auth import context, current_principal
 from corridor.api.problems import api_problem, problem_responses
-from corridor.api.schemas import Event, MovementPage, MovementSummary
+from corridor.api.schemas import Event, MovementPage, MovementSummary, movement_json
 from corridor.bootstrap import Context
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import InvalidInput
 from corridor.domain.lifecycle import MovementState
 from corridor.domain.network import Mode
 from corridor.domain.principal import Principal
-from corridor.store.codec import declaration_from_text, movement_to_json
+from corridor.store.codec import declaration_from_text
 from corridor.store.repository import MovementFilter
 from corridor.xml_import import declaration_from_xml
 
@@ -63,7 +63,7 @@ async def lodge(request: Request, ctx: Ctx, principal: Caller, pre_lodge: bool =
     movement = lodged.movement
     headers = {"Location": f"/movements/{movement.mrn}"}
     status = 201 if lodged.created else 200
-    return JSONResponse(movement_to_json(movement), status_code=status, headers=headers)
+    return JSONResponse(movement_json(movement, principal), status_code=status, headers=headers)
 
 
 @router.get(
@@ -105,7 +105,7 @@ def list_movements(
                **problem_responses(401, 403, 404)},
 )  # fmt: skip
 def read_movement(mrn: str, ctx: Ctx, principal: Caller) -> Response:
-    return JSONResponse(movement_to_json(reading.get_movement(ctx, mrn, principal)))
+    return JSONResponse(movement_json(reading.get_movement(ctx, mrn, principal), principal))
 
 
 @router.get(
@@ -130,7 +130,7 @@ async def amend(mrn: str, request: Request, ctx: Ctx, principal: Caller) -> Resp
     """Replace the declaration of a movement not yet accepted (its holder only)."""
     declaration = await read_declaration(request)
     movement = await _threaded(services.amend, ctx, mrn, declaration, principal)
-    return JSONResponse(movement_to_json(movement))
+    return JSONResponse(movement_json(movement, principal))
 
 
 async def read_declaration(request: Request) -> TransitDeclaration:

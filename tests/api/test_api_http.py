@@ -1,0 +1,232 @@
+"""The API's contract: problem+json for every error, pages, filters, idempotency keys,
+XML lodging, the risk assessment's readers, metrics and the request log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from corridor_api_testing import HOLDER_B, PRINCIPALS, Driver, bearer, declaration_json
+from fastapi.testclient import TestClient
+
+from corridor import accounts
+from corridor.api.idempotency import fingerprint
+from corridor.bootstrap import Context
+from corridor.domain.lifecycle import MovementState
+from corridor.paths import project_root
+from corridor.store.idempotency import IdempotencyRepository
+from corridor_testing import FakeClock
+
+PROBLEM = "application/problem+json"
+XML_EXAMPLE = project_root() / "examples" / "road-horadiz-nakhchivan.xml"
+
+
+def _problem(answer: Any, status: int, kind: str) -> dict[str, Any]:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = answer.json()
+    assert body["type"].endswith("/" + kind) or body["type"] == kind, body
+    assert body["status"] == status and body["title"] and body["detail"]
+    assert body["instance"] == answer.request.url.path
+    return body
+
+
+def _lodge(client: TestClient, token: str, **changes: str) -> dict[str, Any]:
+    answer = client.post("/movements", json=declaration_json(**changes), headers=bearer(token))
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+def test_no_missing_unknown_or_revoked_token_gets_in(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    _problem(client.get("/movements"), 401, "unauthenticated")
+    _problem(client.get("/movements", headers=bearer("cor_nothing")), 401, "unauthenticated")
+    _problem(client.get("/movements", headers={"Authorization": "Basic x"}), 401, "unauthenticated")
+    assert client.get("/me", headers=bearer(tokens["customs_am"])).json()["state"] == "AM"
+    accounts.revoke_principal(api_ctx, PRINCIPALS["customs_am"].id)
+    answer = client.get("/me", headers=bearer(tokens["customs_am"]))
+    assert _problem(answer, 401, "unauthenticated")["detail"].endswith("unknown or revoked")
+    assert answer.headers["www-authenticate"] == "Bearer"
+
+
+def test_every_error_is_a_problem(client: TestClient, tokens: dict[str, str]) -> None:
+    carrier, az = bearer(tokens["carrier_a"]), bearer(tokens["customs_az"])
+    _problem(client.get("/movements/26AZ0HRD01999999X1", headers=carrier), 404, "not-found")
+    _problem(client.get("/nowhere", headers=carrier), 404, "about:blank")
+    _problem(client.delete("/movements", headers=carrier), 405, "about:blank")
+    bad = declaration_json()
+    bad["consignments"][0]["items"][1]["hs_code"] = "99"
+    body = _problem(
+        client.post("/movements", json=bad, headers=carrier), 422, "invalid-declaration"
+    )
+    assert body["field"] == "consignments[0].items[1].hs_code"
+    sent = client.post(
+        "/movements", content=b"lrn=1", headers={**carrier, "content-type": "text/plain"}
+    )
+    _problem(sent, 415, "unsupported-media-type")
+    mrn = _lodge(client, tokens["carrier_a"])["mrn"]
+    body = _problem(
+        client.post(f"/movements/{mrn}/discharge", headers=az), 409, "illegal-transition"
+    )
+    assert (body["state"], body["action"]) == ("lodged", "discharge")
+    body = _problem(
+        client.post(f"/movements/{mrn}/reject", json={}, headers=az), 422, "invalid-request"
+    )
+    assert body["field"] == "body.reason" and body["errors"]
+    wrong = client.post(f"/movements/{mrn}/accept", json={"office": "AM0MGR01"}, headers=az)
+    _problem(wrong, 422, "precondition-failed")
+    _problem(client.post(f"/movements/{mrn}/accept", headers=carrier), 403, "not-authorised")
+
+
+def test_pages_follow_the_cursor_and_filters_narrow(
+    client: TestClient, api_ctx: Context, clock: FakeClock, tokens: dict[str, str]
+) -> None:
+    driver = Driver(api_ctx, clock)
+    released = [driver.movement(MovementState.RELEASED, HOLDER_B, "AZ0CLF01", "AZ0NAX01")]
+    lodged = [_lodge(client, tokens["carrier_a"], lrn=f"P-{n}")["mrn"] for n in range(5)]
+    operator = bearer(tokens["operator"])
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/movements", params=params, headers=operator).json()
+        seen += [item["mrn"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted([*lodged, released[0].mrn])
+    only = client.get("/movements", params={"state": "released"}, headers=operator).json()
+    assert [i["mrn"] for i in only["items"]] == [released[0].mrn]
+    passing = client.get("/movements", params={"office": "AM0NRN01"}, headers=operator).json()
+    assert {i["mrn"] for i in passing["items"]} == set(lodged)
+    held = client.get("/movements", params={"holder": HOLDER_B}, headers=operator).json()
+    assert len(held["items"]) == 1
+    mine = client.get(
+        "/movements", params={"holder": HOLDER_B}, headers=bearer(tokens["carrier_a"])
+    )
+    assert mine.json()["items"] == []
+    _problem(client.get("/movements?cursor=***", headers=operator), 422, "invalid-input")
+    _problem(client.get("/movements?limit=0", headers=operator), 422, "invalid-request")
+
+
+def test_a_replayed_post_gets_the_first_answer_and_changes_nothing(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    mrn = _lodge(client, tokens["carrier_a"])["mrn"]
+    az = bearer(tokens["customs_az"], **{"Idempotency-Key": "accept-1"})
+    first = client.post(f"/movements/{mrn}/accept", headers=az)
+    again = client.post(f"/movements/{mrn}/accept", headers=az)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and again.headers["idempotent-replayed"] == "true"
+    history = client.get(f"/movements/{mrn}/events", headers=bearer(tokens["operator"])).json()
+    assert [e["action"] for e in history] == ["lodge", "accept"]
+    other = client.post(f"/movements/{mrn}/accept", json={"office": "AZ0HRD01"}, headers=az)
+    _problem(other, 422, "idempotency-key-reused")
+    elsewhere = client.post(f"/movements/{mrn}/accept", headers={**az, "Idempotency-Key": "2"})
+    _problem(elsewhere, 409, "illegal-transition")
+    refused = client.post(f"/movements/{mrn}/accept", headers={**az, "Idempotency-Key": "2"})
+    assert refused.content == elsewhere.content and refused.headers["idempotent-replayed"]
+
+
+def test_a_key_is_per_principal_and_a_running_request_holds_it(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    key = {"Idempotency-Key": "lodge-1"}
+    first = client.post(
+        "/movements", json=declaration_json(), headers=bearer(tokens["carrier_a"], **key)
+    )
+    replay = client.post(
+        "/movements", json=declaration_json(), headers=bearer(tokens["carrier_a"], **key)
+    )
+    assert (first.status_code, replay.status_code) == (201, 201)
+    assert replay.headers["location"] == first.headers["location"]
+    b = declaration_json(lrn="B-1", holder=HOLDER_B)
+    assert (
+        client.post("/movements", json=b, headers=bearer(tokens["carrier_b"], **key)).status_code
+        == 201
+    )
+    with api_ctx.engine.begin() as connection:
+        keys = IdempotencyRepository(connection)
+        body = json.dumps(declaration_json()).encode()
+        same = fingerprint("POST", "/movements", "", "application/json", body)
+        assert keys.reserve("carrier-a", "held", same, datetime.now(UTC)) is None
+    held_key = {"Idempotency-Key": "held", "content-type": "application/json"}
+    held = client.post("/movements", content=body, headers=bearer(tokens["carrier_a"], **held_key))
+    _problem(held, 409, "idempotency-key-in-use")
+    assert held.headers["retry-after"] == "1"
+    blank = client.post(
+        "/movements",
+        json=declaration_json(),
+        headers=bearer(tokens["carrier_a"], **{"Idempotency-Key": ""}),
+    )
+    _problem(blank, 400, "invalid-idempotency-key")
+
+
+def test_the_xml_message_lodges_the_same_declaration_as_its_json(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    xml = XML_EXAMPLE.read_bytes()
+    headers = bearer(tokens["carrier_a"], **{"content-type": "application/xml"})
+    from_xml = client.post("/movements", content=xml, headers=headers)
+    assert from_xml.status_code == 201, from_xml.text
+    from_json = client.post(
+        "/movements", json=declaration_json(), headers=bearer(tokens["carrier_a"])
+    )
+    assert from_json.status_code == 200 and from_json.json()["mrn"] == from_xml.json()["mrn"]
+    broken = xml.replace(b"<LRN>", b"<Colour>red</Colour><LRN>")
+    body = _problem(
+        client.post("/movements", content=broken, headers=headers), 422, "invalid-declaration"
+    )
+    assert body["field"] == "CC015C/TransitOperation/Colour"
+    entity = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><CC015C>&a;</CC015C>'
+    _problem(client.post("/movements", content=entity, headers=headers), 422, "invalid-declaration")
+
+
+def test_the_risk_assessment_is_for_officers_and_the_operator(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    mrn = _lodge(client, tokens["carrier_a"])["mrn"]
+    for name in ("carrier_a", "gate_nrn"):
+        assert "risk" not in client.get(f"/movements/{mrn}", headers=bearer(tokens[name])).json()
+        answer = client.get(f"/movements/{mrn}/assessment", headers=bearer(tokens[name]))
+        _problem(answer, 403, "not-authorised")
+    for name in ("customs_am", "operator"):
+        movement = client.get(f"/movements/{mrn}", headers=bearer(tokens[name])).json()
+        assessment = client.get(f"/movements/{mrn}/assessment", headers=bearer(tokens[name]))
+        assert assessment.status_code == 200
+        assert assessment.json() == movement["risk"] and movement["risk"]["channel"]
+
+
+def test_metrics_count_requests_and_movements_by_state(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    _lodge(client, tokens["carrier_a"])
+    client.get("/movements", headers=bearer(tokens["operator"]))
+    text = client.get("/metrics").text
+    assert 'corridor_http_requests_total{method="POST",route="/movements",status="201"} 1.0' in text
+    assert (
+        'corridor_http_request_duration_seconds_count{method="GET",route="/movements"} 1.0' in text
+    )
+    assert 'corridor_movements{state="lodged"} 1.0' in text
+
+
+def test_each_request_is_one_structured_log_line(
+    client: TestClient, tokens: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    from corridor.api.observability import JsonLines
+
+    with caplog.at_level(logging.INFO, logger="corridor.api.access"):
+        client.get("/movements", headers=bearer(tokens["operator"], **{"X-Request-ID": "req-7"}))
+    (record,) = [r for r in caplog.records if r.name == "corridor.api.access"]
+    line = json.loads(JsonLines().format(record))
+    assert line | {"duration_ms": 0} == {
+        "ts": line["ts"], "level": "info", "logger": "corridor.api.access", "message": "request",
+        "method": "GET", "path": "/movements", "route": "/movements", "status": 200,
+        "duration_ms": 0, "principal": "operator", "role": "operator", "request_id": "req-7",
+        "pid": os.getpid(),
+    }  # fmt: skip
