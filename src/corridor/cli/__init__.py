@@ -9,14 +9,13 @@ import typer
 
 from corridor.cli import actions as actions
 from corridor.cli import common as common
+from corridor.cli import load as load
 from corridor.cli import log as log
 from corridor.cli import movements as movements
-from corridor.cli import serve as serve
 from corridor.cli import post as post
 from corridor.cli import serve as serve
 from corridor.cli import simulate as simulate
 from corridor.cli import system as system
-from corridor.cli import users as users
 from corridor.cli import users as users
 from corridor.cli import witness as witness
 from corridor.domain.errors import CorridorError
@@ -33,11 +32,10 @@ system.register(app)
 movements.register(app)
 actions.register(app)
 serve.register(app)
-users.register(app)
-serve.register(app)
 simulate.register(app)
 users.register(app)
 log.register(app)
+load.register(app)
 post.register(app)
 witness.register(app)
 app.add_typer(screen_app, name="screen", help="Screen names and movements against watch lists.")
