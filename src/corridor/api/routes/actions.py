@@ -5,6 +5,7 @@ This module does not use ``from __future__ import annotations``: FastAPI reads t
 request model of each generated route from its annotations at run time.
 """
 
+import inspect
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
@@ -27,19 +28,26 @@ MOVEMENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Moveme
 def _route(action: Action, command: type[c.Command]) -> None:
     model = action_request_model(command)
     required = any(f.is_required() for f in model.model_fields.values())
-    body_default: Any = ... if required else None
+    body_type: Any = model if required else model | None  # JSON null only where all is optional
 
     def take_action(
         mrn: str,
         ctx: Annotated[Context, Depends(context)],
         principal: Annotated[Principal, Depends(current_principal)],
-        body: Annotated[model | None, Body()] = body_default,  # type: ignore[valid-type]
+        body: Annotated[body_type, Body()] = None,
     ) -> JSONResponse:
         particulars: dict[str, Any] = dict(body) if body is not None else {}
         movement = services.act(ctx, mrn, command(**particulars), principal)
         return JSONResponse(movement_json(movement, principal))
 
     take_action.__name__ = str(action)
+    if required:  # no default at all: FastAPI then requires the body
+        signature = inspect.signature(take_action)
+        parameters = [
+            p.replace(default=inspect.Parameter.empty) if p.name == "body" else p
+            for p in signature.parameters.values()
+        ]
+        take_action.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     router.add_api_route(
         f"/{{mrn}}/{action}",
         take_action,
