@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import corridor
+from corridor import web
 from corridor.api import problems
 from corridor.api.idempotency import IdempotencyMiddleware
 from corridor.api.observability import Metrics, ObservabilityMiddleware, configure_logging
@@ -43,6 +44,7 @@ def create_app(ctx: Context | None = None) -> FastAPI:
     app.state.metrics = Metrics(lambda: app.state.ctx)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(web.router)  # the web pages under /ui, and the document PDF
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)

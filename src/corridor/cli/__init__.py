@@ -9,6 +9,7 @@ import typer
 
 from corridor.cli import actions as actions
 from corridor.cli import common as common
+from corridor.cli import document as document
 from corridor.cli import load as load
 from corridor.cli import log as log
 from corridor.cli import movements as movements
@@ -31,6 +32,7 @@ app.callback()(common.global_options)
 system.register(app)
 movements.register(app)
 actions.register(app)
+document.register(app)
 serve.register(app)
 simulate.register(app)
 users.register(app)

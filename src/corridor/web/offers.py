@@ -1,0 +1,88 @@
+"""What a principal can do next on a movement, and where: the lifecycle table read from
+the movement's state, each row put to ``authorisation.authorise`` (the same check the
+service makes), so a page never offers a button the service would refuse for want of
+power, and never decides anything itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+from corridor.domain import commands as c
+from corridor.domain.authorisation import authorise, itinerary_offices
+from corridor.domain.errors import NotAuthorised, PreconditionFailed
+from corridor.domain.lifecycle import Action, Place, actions_from, transition_for
+from corridor.domain.movement import Movement
+from corridor.domain.network import Corridor
+from corridor.domain.principal import Principal
+
+# The actions people take in the web pages (the clock's sweep and amendments are not).
+WEB_ACTIONS = (
+    Action.PRESENT, Action.CANCEL, Action.ACCEPT, Action.REJECT, Action.CONTROL,
+    Action.RELEASE, Action.REFUSE_RELEASE, Action.INVALIDATE, Action.RECORD_PASSAGE,
+    Action.RECORD_INCIDENT, Action.ENDORSE_INCIDENT, Action.RECORD_ARRIVAL,
+    Action.DISCHARGE, Action.OPEN_ENQUIRY, Action.CLOSE_ENQUIRY, Action.START_RECOVERY,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An action the principal may take now, at one of ``offices`` (none: not at an office)."""
+
+    action: Action
+    offices: tuple[str, ...]
+
+
+def offers(
+    corridor: Corridor, movement: Movement, principal: Principal, now: datetime
+) -> list[Offer]:
+    found = []
+    for action in actions_from(movement.state):
+        if action not in WEB_ACTIONS:
+            continue
+        transition = transition_for(movement.state, action)
+        places: tuple[str | None, ...] = (None,)
+        if transition.place is not Place.NOWHERE:
+            places = itinerary_offices(movement.declaration, transition.place)
+        allowed = tuple(
+            office for office in places if _may(corridor, movement, action, principal, office, now)
+        )
+        if allowed:
+            found.append(Offer(action, tuple(o for o in allowed if o is not None)))
+    return found
+
+
+def _may(
+    corridor: Corridor,
+    movement: Movement,
+    action: Action,
+    principal: Principal,
+    office: str | None,
+    now: datetime,
+) -> bool:
+    try:
+        authorise(
+            corridor, movement.declaration, transition_for(movement.state, action), principal,
+            office,
+        )  # fmt: skip
+        _check_if_plain(movement, action, office, now, corridor)
+    except (NotAuthorised, PreconditionFailed):
+        return False
+    return True
+
+
+def _check_if_plain(
+    movement: Movement, action: Action, office: str | None, now: datetime, corridor: Corridor
+) -> None:
+    """An action with no particulars to fill in (a passage, say) is checked in full now,
+    so a passage already recorded at this office is not offered again."""
+    command = c.COMMANDS[action]
+    required = [
+        f
+        for f in dataclasses.fields(command)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    if not required:
+        command(office=office).check(movement, now, corridor)
