@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= sqlite:///var/demo.sqlite
 DEMO_MOVEMENTS ?= 200
 
-.PHONY: setup demo test unit lint format typecheck bench lock clean
+.PHONY: setup demo test unit lint format typecheck bench lock clean simulate
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ lint: setup
 format: setup
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+# The TRIPP simulation report (docs/simulation/): a simulated year and three what-ifs.
+simulate: setup
+	$(BIN)/corridor simulate --days 365 --seed 1 --what-if --out docs/simulation
 
 bench: setup
 	$(BIN)/python -m bench

@@ -63,7 +63,7 @@ def test_the_same_seed_writes_the_same_files(
 ) -> None:
     written = []
     for _ in range(2):
-        args = ("simulate", "--days", "2", "--seed", "5", "--out", str(tmp_path))
+        args = ("simulate", "--days", "1", "--seed", "5", "--out", str(tmp_path))
         assert _simulate(monkeypatch, capsys, *args)[0] == 0
         written.append({path.name: path.read_bytes() for path in tmp_path.iterdir()})
         for path in tmp_path.iterdir():

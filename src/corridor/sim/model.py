@@ -8,10 +8,18 @@ A train waits for an inspection track of its direction and holds it for the whol
 A closure stops a whole checkpoint: what is being served finishes, nothing starts until it
 reopens. All randomness is drawn beforehand (``workload``), so the model is deterministic;
 it records arrival and start times in lists and does no other per-event work.
+
+Lanes, desks, bays and tracks are ``Servers``: SimPy's first-come-first-served resource
+cut to what the model needs. ``simpy.Resource`` keeps its queue in a list (each grant
+costs a pass over the whole queue, which a year of an overloaded post makes quadratic)
+and schedules events for a request or a release even when no one waits; ``Servers``
+queues in a deque and schedules an event only to wake a vehicle that waited.
 """
 
 from __future__ import annotations
 
+import gc
+from collections import deque
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
@@ -34,13 +42,41 @@ SAMPLE_MINUTES = 15.0  # how often the queue lengths are sampled
 Process = Generator[simpy.Event, object, None]
 
 
+class Servers:
+    """``capacity`` identical servers, first come first served, on SimPy events."""
+
+    __slots__ = ("capacity", "count", "env", "queue")
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        self.env = env
+        self.capacity = capacity
+        self.count = 0  # servers taken
+        self.queue: deque[simpy.Event] = deque()  # one event per vehicle waiting
+
+    def request(self) -> simpy.Event | None:
+        """None if a server is taken at once; else an event that fires when one is."""
+        if self.count < self.capacity:
+            self.count += 1
+            return None
+        event = self.env.event()
+        self.queue.append(event)
+        return event
+
+    def release(self) -> None:
+        """Hand the server to the first vehicle waiting, or free it."""
+        if self.queue:
+            self.queue.popleft().succeed()
+        else:
+            self.count -= 1
+
+
 @dataclass(eq=False)
 class Queue:
     """A resource (lanes, desks, bays or tracks) and what happened at it."""
 
     office: str
     kind: str  # "lanes", "tracks", "desks" or "bays"
-    resource: simpy.Resource
+    resource: Servers
     arrive_from: str | None = None  # the direction, for lanes and tracks
     arrived: int = 0  # vehicles that joined the queue
     started: list[float] = field(default_factory=list)  # when each one's service began
@@ -53,13 +89,13 @@ class Queue:
 
     @property
     def capacity(self) -> int:
-        return int(self.resource.capacity)
+        return self.resource.capacity
 
     def waiting(self) -> int:
         return len(self.resource.queue) + self.blocked
 
     def in_service(self) -> int:
-        return int(self.resource.count) - self.blocked
+        return self.resource.count - self.blocked
 
 
 @dataclass
@@ -125,7 +161,7 @@ class CorridorModel:
         return self._queue(key.office, "tracks", capacity.rail_tracks, key)
 
     def _queue(self, office: str, kind: str, capacity: int, key: StopKey | None = None) -> Queue:
-        resource = simpy.Resource(self.env, capacity)
+        resource = Servers(self.env, capacity)
         return Queue(office, kind, resource, key.arrive_from if key else None)
 
     def run(self) -> RunResult:
@@ -134,7 +170,13 @@ class CorridorModel:
         for closure in self.workload.closures:
             self.env.process(self._closure(closure))
         self.env.process(self._sampler())
-        self.env.run(until=self.result.horizon)
+        collecting = gc.isenabled()
+        gc.disable()  # a year is millions of short-lived events; cycles wait until the end
+        try:
+            self.env.run(until=self.result.horizon)
+        finally:
+            if collecting:
+                gc.enable()
         return self.result
 
     def _source(self, outcome: FlowOutcome) -> Process:
@@ -175,7 +217,8 @@ class CorridorModel:
         arrived = env.now
         queue.arrived += 1
         request = queue.resource.request()
-        yield request
+        if request is not None:
+            yield request
         while queue.closure is not None:
             queue.blocked += 1
             yield queue.closure
@@ -183,7 +226,7 @@ class CorridorModel:
         queue.started.append(env.now)
         queue.waits.append(env.now - arrived)
         yield env.timeout(service)
-        queue.resource.release(request)
+        queue.resource.release()
         queue.served += 1
         queue.busy_minutes += service
 

@@ -30,6 +30,9 @@ _STYLE: Any = {  # matplotlib types the keys as literals
 }
 
 
+_SHARES = np.logspace(-4, 0, 200)  # the shares of trucks at which the wait is plotted
+
+
 def draw_all(stats: RunStats, out: Path) -> list[str]:
     """Every plot of one run; the names of the files written."""
     with plt.rc_context(_STYLE):
@@ -48,10 +51,9 @@ def waiting_times(stats: RunStats, out: Path) -> str:
     figure, axes = plt.subplots(1, len(offices), figsize=(3 * len(offices), 3), sharey=True)
     for ax, office in zip(np.atleast_1d(axes), offices, strict=True):
         for queue in stats.of_kind("lanes", office):
-            waits = np.sort(queue.wait_minutes)
-            if waits.size:
-                longer = 1 - np.arange(1, waits.size + 1) / waits.size
-                ax.step(waits / 60, longer, where="post", label=f"from {_short(queue.label)}")
+            if queue.wait_minutes.size:
+                waits = np.quantile(queue.wait_minutes, 1 - _SHARES)
+                ax.plot(waits / 60, _SHARES, label=f"from {_short(queue.label)}")
         ax.set_title(_office_title(queue.label))
         ax.set_xlabel("wait for a lane (h)")
         ax.set_yscale("log")
@@ -146,8 +148,9 @@ def what_if(names: Sequence[str], runs: Sequence[RunStats], out: Path) -> str:
 def _rolling(values: np.ndarray, days: int) -> np.ndarray:
     if values.size < days:
         return values.astype(float)
-    kernel = np.ones(days) / days
-    return np.convolve(values, kernel, mode="same")
+    kernel = np.ones(days)
+    counts = np.convolve(np.ones(values.size), kernel, mode="same")  # fewer days at the ends
+    return np.convolve(values, kernel, mode="same") / counts
 
 
 def _office_title(label: str) -> str:

@@ -162,7 +162,10 @@ def _what_if(simulation: Simulation) -> list[str]:
         "",
         "The same seed, so the same draws wherever a scenario allows: each row differs from "
         "the baseline only by its change. Mean lane wait in minutes (p95 in brackets), both "
-        "directions together; road transit time in hours.",
+        "directions together; road transit time in hours. A post whose lanes are offered "
+        "more work than they can do (load = arrivals x mean service time / lanes, at or above "
+        "1 in some direction) is marked overloaded: its queue grows for as long as the run "
+        "lasts, so its mean wait says more about the run's length than about the post.",
         "",
         f"| scenario | trucks/day | {' | '.join(names)} | road transit mean (h) "
         "| over the time limit | trucks queueing at the end |",
@@ -170,18 +173,54 @@ def _what_if(simulation: Simulation) -> list[str]:
     ]
     for run in simulation.runs:
         lines.append(_what_if_row(run, offices))
+    lines.append("")
+    for run in simulation.what_ifs:
+        lines.append(_finding(simulation, run, offices))
     return [*lines, ""]
+
+
+def _finding(simulation: Simulation, run: ScenarioRun, offices: list[str]) -> str:
+    """One sentence per what-if: what improved, what got worse, what broke."""
+    base, stats = simulation.baseline.stats, run.stats
+    name = simulation.corridor.office
+    overloaded = [name(o).name() for o in offices if stats.offered_load(o, "lanes") >= 1]
+    if overloaded:
+        return (
+            f"- **{run.scenario.name}**: the lanes of {', '.join(overloaded)} cannot keep up "
+            f"(lanes queueing at the end of the run: "
+            f"{sum(q.in_queue_at_end for q in stats.of_kind('lanes')):,} trucks)."
+        )
+    changes = []
+    for office in offices:
+        before, after = (
+            base.pooled_waits(office, "lanes").mean,
+            stats.pooled_waits(office, "lanes").mean,
+        )
+        if abs(after - before) >= max(1.0, 0.1 * before):
+            changes.append(f"{name(office).name()} {before:.0f} → {after:.0f} min")
+    transit = f"{_road_transit(base):.1f} → {_road_transit(stats):.1f} h"
+    moved = "; mean lane waits " + ", ".join(changes) if changes else ""
+    return f"- **{run.scenario.name}**: road transit {transit}{moved}."
+
+
+def _road_transit(stats: RunStats) -> float:
+    road = [flow for flow in stats.flows if flow.mode is Mode.ROAD and flow.completed]
+    completed = sum(flow.completed for flow in road)
+    return sum(flow.transit_hours.mean * flow.completed for flow in road) / max(completed, 1)
 
 
 def _what_if_row(run: ScenarioRun, offices: list[str]) -> str:
     stats = run.stats
     cells = []
     for office in offices:
-        waits = stats.pooled_waits(office, "lanes")
-        cells.append(f"{waits.mean:.0f} ({waits.p95:.0f})")
+        waits, load = stats.pooled_waits(office, "lanes"), stats.offered_load(office, "lanes")
+        if load >= 1:
+            cells.append(f"**overloaded** (load {load:.2f})")
+        else:
+            cells.append(f"{waits.mean:.0f} ({waits.p95:.0f})")
     road = [flow for flow in stats.flows if flow.mode is Mode.ROAD and flow.completed]
     completed = sum(flow.completed for flow in road)
-    transit = sum(flow.transit_hours.mean * flow.completed for flow in road) / max(completed, 1)
+    transit = _road_transit(stats)
     late = sum(flow.over_time_limit * flow.completed for flow in road) / max(completed, 1)
     queueing = sum(q.in_queue_at_end for q in stats.of_kind("lanes"))
     return (

@@ -60,6 +60,7 @@ class QueueStats:
     mean_queue: float
     max_queue: int
     arrival_rate_per_minute: float
+    offered_load: float  # arrivals x mean service time / (servers x time): above 1 overloads
     wait_minutes: np.ndarray  # every recorded wait, for the distribution plots
     queue_by_hour: tuple[float, ...]  # mean queue length by hour of day
     served_by_day: np.ndarray  # service starts per day
@@ -106,6 +107,10 @@ class RunStats:
         queues = self.of_kind(kind, office)
         return Waits.of(np.concatenate([q.wait_minutes for q in queues] or [np.zeros(0)]))
 
+    def offered_load(self, office: str, kind: str) -> float:
+        """The highest offered load of an office's queues of one kind (any direction)."""
+        return max((q.offered_load for q in self.of_kind(kind, office)), default=0.0)
+
     def served_per_day(self, office: str, kind: str) -> float:
         return sum(q.per_day for q in self.of_kind(kind, office))
 
@@ -146,12 +151,19 @@ def _queue_stats(queue: Queue, result: RunResult, corridor: Corridor) -> QueueSt
         mean_queue=float(samples.mean()) if samples.size else 0.0,
         max_queue=int(samples.max()) if samples.size else 0,
         arrival_rate_per_minute=queue.arrived / result.horizon,
+        offered_load=_offered_load(queue, result.horizon),
         wait_minutes=waits,
         queue_by_hour=_by_hour(samples),
         served_by_day=np.bincount((started // MINUTES_PER_DAY).astype(int), minlength=result.days)[
             : result.days
         ],
     )
+
+
+def _offered_load(queue: Queue, horizon: float) -> float:
+    if not queue.served:
+        return 0.0
+    return queue.arrived * (queue.busy_minutes / queue.served) / (queue.capacity * horizon)
 
 
 def _by_hour(samples: np.ndarray) -> tuple[float, ...]:
