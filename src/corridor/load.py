@@ -102,13 +102,13 @@ class LoadRun:
         """Start ``movements`` at the simulated rates (sped up); stop at ``max_seconds``."""
         started = time.monotonic()
         deadline = started + max_seconds
-        plan = [self._trip(n) for n in range(movements)]
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             at = started
-            for trip in plan:
+            for serial in range(movements):
                 at += self._gap(speedup)
                 if at > deadline:
                     break
+                trip = self._trip(serial)  # made as it arrives: no time lost up front
                 time.sleep(max(0.0, at - time.monotonic()))
                 self.report.movements += 1
                 pool.submit(self._drive, trip, deadline)

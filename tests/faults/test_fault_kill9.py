@@ -22,9 +22,12 @@ import pytest
 from corridor_testing import EXAMPLE
 
 CORRIDOR = str(Path(sys.executable).with_name("corridor"))
-MOVEMENTS = 30
-KILLS = 3
-DEADLINE = 120.0  # seconds for the whole scenario; the loop is bounded in count too
+SOAK = os.environ.get("CORRIDOR_SOAK") == "1"  # `make soak`: the long version
+MOVEMENTS = 300 if SOAK else 30
+KILLS = 15 if SOAK else 3
+DEADLINE = (
+    900.0 if SOAK else 120.0
+)  # seconds for the whole scenario; the loop is bounded in count too
 
 
 def _free_port() -> int:
