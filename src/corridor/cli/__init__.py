@@ -12,6 +12,7 @@ from corridor.cli import common as common
 from corridor.cli import document as document
 from corridor.cli import load as load
 from corridor.cli import log as log
+from corridor.cli import monitor as monitor
 from corridor.cli import movements as movements
 from corridor.cli import post as post
 from corridor.cli import serve as serve
@@ -39,6 +40,7 @@ users.register(app)
 log.register(app)
 load.register(app)
 post.register(app)
+monitor.register(app)
 witness.register(app)
 app.add_typer(screen_app, name="screen", help="Screen names and movements against watch lists.")
 
