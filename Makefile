@@ -21,11 +21,15 @@ demo: setup
 	mkdir -p var
 	rm -f var/demo.sqlite var/demo.sqlite-wal var/demo.sqlite-shm
 	$(BIN)/corridor --db $(DEMO_DB) demo --movements $(DEMO_MOVEMENTS) --seed 7
+	@# then the server on 127.0.0.1:8000 with one sign-in per role, until Ctrl-C
+	CORRIDOR_DB=$(DEMO_DB) $(BIN)/python -m corridor.web.demo
 
 # The PostgreSQL integration tests need a server: scripts/postgres-up installs and starts
 # one (as root). Outside CI a failure only makes those tests skip; under CI they fail.
+# The browser and document tests need Chromium, pdftoppm and zbarimg: scripts/browser-up.
 test: setup lint
 	scripts/postgres-up >/dev/null || [ "$$CI" != true ]
+	scripts/browser-up || [ "$$CI" != true ]
 	$(BIN)/pytest -q
 
 unit: setup

@@ -42,8 +42,13 @@ document.addEventListener("DOMContentLoaded", () => {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     steps.replaceChildren();
+    delete steps.dataset.result;
     entryText.hidden = true;
-    if (!CorridorLog.available()) { step(words.unavailable, false); return; }
+    if (!CorridorLog.available()) {
+      step(words.unavailable, false);
+      steps.dataset.result = "unavailable";
+      return;
+    }
     try {
       const key = await CorridorLog.parseVkey(form.log_key.value);
       step(words.key + ": " + key.name, true);

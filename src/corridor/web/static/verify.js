@@ -39,9 +39,9 @@ const CorridorLog = (() => {
 
   // A verifier key: <name>+<key ID, 8 hex digits>+<base64(0x01 || Ed25519 public key)>.
   async function parseVkey(vkey) {
-    const parts = vkey.trim().split("+");
-    if (parts.length !== 3) throw new Error("a verifier key is name+keyid+key");
-    const [name, id, encoded] = parts;
+    const match = /^([^+\s]+)\+([0-9a-fA-F]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim());
+    if (!match) throw new Error("a verifier key is name+keyid+key");
+    const [, name, id, encoded] = match;
     const key = b64decode(encoded);
     if (key.length !== 33 || key[0] !== 1) throw new Error("not an Ed25519 verifier key");
     const computed = (await sha256(concat(encoder.encode(name + "\n"), key))).slice(0, 4);
