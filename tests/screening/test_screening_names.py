@@ -86,6 +86,33 @@ def test_shared_surname_or_company_word_stays_below_review(query: str, listed: s
 
 
 @pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Natiq Kərimov", "Kərimov Əfqan Natiq oğlu"),  # the father's name is not his name
+        ("Araz Trade", "Araz Logistics LLC"),  # one place name, another trade
+        ("Sibir Auto", "Sibir Energy QSC"),
+    ],
+)
+def test_father_name_or_other_trade_stays_below_review(query: str, listed: str) -> None:
+    assert names_agreement(analyse_name(query), analyse_name(listed)).score < 0.7
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Julija Worobjowa", "Yuliya Vorobyova"),  # German / ISO j for й
+        ("Ewgenij Kudrjawzew", "Evgeniy Kudryavtsev"),  # German z for ц
+        ("Արագած Սափլայ ООО", "Aragats Supply LLC"),  # transcribed business words
+        ("ЗАО «Тавуш Энерджи»", "Tavush Energy QSC"),
+        ("DebedTech OOO", "Debed Tech OOO"),  # written together
+        ("Kərimov Əfqan Natiq", "Kərimov Əfqan Natiq oğlu"),  # unmarked father's name
+    ],
+)
+def test_romanisations_and_transcribed_business_words_agree(query: str, listed: str) -> None:
+    assert names_agreement(analyse_name(query), analyse_name(listed)).score >= 0.85
+
+
+@pytest.mark.parametrize(
     ("name", "tokens", "form"),
     [
         ("Araz Logistik MMC", ("araz", "logistik"), LLC),

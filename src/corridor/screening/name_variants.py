@@ -67,6 +67,25 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("Ağa", "Ага", "Agha", "Aga"),
 )  # fmt: skip
 
+# Generic words of company names as Russian and Armenian write them (Энерджи, Սափլայ):
+# a transcription of the English word, so one family, and a generic word (low weight).
+_BUSINESS_WORDS: tuple[tuple[str, ...], ...] = (
+    ("Logistics", "Logistic", "Logistik", "Логистикс", "Логистик", "Լոջիստիքս", "Lojistik"),
+    ("Trade", "Treyd", "Trading", "Трейд", "Трейдинг", "Թրեյդ"),
+    ("Group", "Grup", "Grupp", "Групп", "Груп", "Գրուպ"),
+    ("Metal", "Metall", "Металл", "Մետալ"),
+    ("Tech", "Tekh", "Тех", "Тек", "Տեխ"),
+    ("Electronics", "Elektroniks", "Электроникс", "Էլեկտրոնիքս", "Electronic"),
+    ("Energy", "Enerji", "Energi", "Enerdzhi", "Энерджи", "Էներջի"),
+    ("Supply", "Saplay", "Саплай", "Սափլայ"),
+    ("Auto", "Avto", "Авто", "Ավտո"),
+    ("Cargo", "Kargo", "Карго", "Կարգո"),
+    ("Export", "Eksport", "Экспорт", "Էքսպորտ"),
+    ("Invest", "Инвест", "Ինվեստ"),
+    ("Service", "Servis", "Сервис", "Սերվիս"),
+    ("Holding", "Kholding", "Холдинг", "Հոլդինգ"),
+)  # fmt: skip
+
 
 @cache
 def variant_groups() -> dict[str, int]:
@@ -75,11 +94,16 @@ def variant_groups() -> dict[str, int]:
     from corridor.screening.translit import transliterate_word
 
     table: dict[str, int] = {}
-    for number, group in enumerate(_GROUPS):
+    for number, group in enumerate(_GROUPS + _BUSINESS_WORDS):
         for spelling in group:
             for word in split_words(spelling):
                 table.setdefault(phonetic_key(transliterate_word(word)), number)
     return table
+
+
+def is_business_word(symbol: str | None) -> bool:
+    """Whether a token's family (see `symbol_of`) is one of the generic company words."""
+    return symbol is not None and symbol.isdigit() and int(symbol) >= len(_GROUPS)
 
 
 # Phonetic keys of the surname endings built on a given name: -ov/-ova, -yev/-yeva,

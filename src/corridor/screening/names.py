@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import IntEnum
 from functools import lru_cache
 
 from corridor.screening.legal_forms import split_legal_forms
-from corridor.screening.name_variants import symbol_of
+from corridor.screening.name_variants import is_business_word, symbol_of
 from corridor.screening.translit import transliterate_word
 
 # Azerbaijani "son of" / "daughter of" after the father's name, once transliterated.
@@ -43,6 +44,23 @@ GENERIC_ORG_WORDS = frozenset(
 GENERIC_WEIGHT = 0.35
 PATRONYMIC_WEIGHT = 0.35
 INITIAL_WEIGHT = 0.3
+
+
+class TokenKind(IntEnum):
+    """What one token of a name is: it sets the token's weight and what it may pair with."""
+
+    NAME = 0  # a given name, a surname, the distinctive word of a company name
+    PATRONYMIC = 1  # a father's name: before oğlu / qızı, or Russian -ovich / -ovna
+    INITIAL = 2  # a single letter
+    GENERIC = 3  # a generic company word: Trade, Logistics, Транс, Էներջի
+
+
+KIND_WEIGHTS = {
+    TokenKind.NAME: 1.0,
+    TokenKind.PATRONYMIC: PATRONYMIC_WEIGHT,
+    TokenKind.INITIAL: INITIAL_WEIGHT,
+    TokenKind.GENERIC: GENERIC_WEIGHT,
+}
 
 _DROPPED = re.compile(r"[.'’ʼ`´\u055a\u055b\u055c\u055e]")
 _SEPARATORS = re.compile(r"[^\w]+|_")
@@ -68,6 +86,7 @@ class NameForm:
     weights: tuple[float, ...]
     legal_forms: tuple[str, ...]
     symbols: tuple[str | None, ...] = ()
+    kinds: tuple[TokenKind, ...] = ()
 
     @property
     def latin(self) -> str:
@@ -81,17 +100,17 @@ def analyse_name(text: str) -> NameForm:
     latin = [transliterate_word(w) for w in words]
     latin, more_forms = split_legal_forms([w for w in latin if w])
     patronymics = _patronymic_positions(latin)
-    tokens: list[str] = []
-    weights: list[float] = []
-    for position, token in enumerate(latin):
-        if token in PATRONYMIC_MARKERS:
-            continue
-        tokens.append(token)
-        weights.append(_weight(token, position in patronymics))
-    forms = tuple(dict.fromkeys([*legal_forms, *more_forms]))
+    tokens = [t for t in latin if t not in PATRONYMIC_MARKERS]
     keys = tuple(phonetic_key(t) for t in tokens)
     symbols = tuple(symbol_of(k) for k in keys)
-    return NameForm(text, tuple(tokens), keys, tuple(weights), forms, symbols)
+    positions = [p for p, t in enumerate(latin) if t not in PATRONYMIC_MARKERS]
+    kinds = tuple(
+        token_kind(t, s, p in patronymics)
+        for t, s, p in zip(tokens, symbols, positions, strict=True)
+    )
+    weights = tuple(KIND_WEIGHTS[k] for k in kinds)
+    forms = tuple(dict.fromkeys([*legal_forms, *more_forms]))
+    return NameForm(text, tuple(tokens), keys, weights, forms, symbols, kinds)
 
 
 def split_words(text: str) -> list[str]:
@@ -109,6 +128,22 @@ def phonetic_key(token: str) -> str:
     return key[:-3] + "an" if key.endswith("ian") else key
 
 
+def has_german_reading(token: str) -> bool:
+    return "j" in token or "w" in token
+
+
+@lru_cache(maxsize=1 << 14)
+def german_key(token: str) -> str:
+    """The key of a token read as a German or ISO 9 romanisation of Russian.
+
+    There j is й (Worobjowa, Julija, Nikolaj), and in German z is ц (Kudrjawzew); w is
+    в already in every key. Compared besides the plain key, never instead of it.
+    """
+    if "w" in token:
+        token = token.replace("z", "ts")
+    return phonetic_key(token.replace("j", "y"))
+
+
 def _digraph_letter(match: re.Match[str]) -> str:
     return _KEY_LETTERS[match.group()]
 
@@ -122,11 +157,11 @@ def _patronymic_positions(latin: list[str]) -> set[int]:
     return found
 
 
-def _weight(token: str, patronymic: bool) -> float:
+def token_kind(token: str, symbol: str | None, patronymic: bool) -> TokenKind:
     if patronymic:
-        return PATRONYMIC_WEIGHT
+        return TokenKind.PATRONYMIC
     if len(token) == 1:
-        return INITIAL_WEIGHT
-    if token in GENERIC_ORG_WORDS:
-        return GENERIC_WEIGHT
-    return 1.0
+        return TokenKind.INITIAL
+    if token in GENERIC_ORG_WORDS or is_business_word(symbol):
+        return TokenKind.GENERIC
+    return TokenKind.NAME

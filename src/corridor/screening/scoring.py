@@ -14,6 +14,10 @@ entity's names and aliases, then moves with the other evidence, each move a `Rea
 The result is clamped to 0..1. Name agreement itself (see `names_agreement`) aligns the
 tokens of both names one to one; a token pair counts by its similarity above a floor,
 so "Aram" does not half-match "Armen", while one typo in a long name costs little.
+A father's name pairs only with a father's name (Natiq Kərimov is not Kərimov Əfqan
+Natiq oğlu), unless the other name has three words and no marker. A generic company
+word that differs on both sides (Araz Trade, Araz Logistics) counts as a distinctive
+word: two companies of one place name in different trades are two companies.
 """
 
 from __future__ import annotations
@@ -24,12 +28,20 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from corridor.screening.entity import Identifier
-from corridor.screening.names import NameForm
+from corridor.screening.names import (
+    KIND_WEIGHTS,
+    NameForm,
+    TokenKind,
+    german_key,
+    has_german_reading,
+    phonetic_key,
+)
 
 TOKEN_FLOOR = 0.5  # token similarity at or below this counts as no agreement
 KEY_DISCOUNT = 0.95  # agreement of phonetic keys alone is worth a little less
 EXTRA_TOKEN_FACTOR = 0.5  # weight of unmatched tokens beyond the shorter name's length
 CONCAT_DISCOUNT = 0.9  # names compared as one string (split or merged words)
+CONFLICT_WEIGHT = 1.0  # an unpaired generic word when the other name has one too
 
 
 @dataclass(frozen=True)
@@ -66,37 +78,104 @@ class NameAgreement:
     pairs: tuple[TokenPair, ...]
 
 
+@dataclass(frozen=True)
+class ListedTokens:
+    """The tokens of a listed name, as much of its `NameForm` as the score needs."""
+
+    tokens: Sequence[str]
+    keys: Sequence[str]
+    symbols: Sequence[str | None]
+    kinds: Sequence[TokenKind]
+
+    @classmethod
+    def of(cls, form: NameForm) -> ListedTokens:
+        return cls(form.tokens, form.keys, form.symbols, form.kinds)
+
+
+Aligned = list[tuple[int, int, float]]  # (query token, listed token, similarity)
+
+
 def token_similarity(query: NameForm, qi: int, listed: NameForm, li: int) -> float:
     """Similarity of two tokens: spelling, or phonetic key / name family, discounted."""
-    q_token, l_token = query.tokens[qi], listed.tokens[li]
+    return _similarity(
+        query.tokens[qi], query.keys[qi], query.symbols[qi],
+        listed.tokens[li], listed.keys[li], listed.symbols[li],
+    )  # fmt: skip
+
+
+def _similarity(
+    q_token: str, q_key: str, symbol: str | None, l_token: str, l_key: str, l_symbol: str | None
+) -> float:
     if q_token == l_token:
         return 1.0
     spelling = OSA.normalized_similarity(q_token, l_token)
-    q_key, l_key = query.keys[qi], listed.keys[li]
-    symbol = query.symbols[qi]
-    if q_key == l_key or (symbol is not None and symbol == listed.symbols[li]):
+    if q_key == l_key or (symbol is not None and symbol == l_symbol):
         return max(spelling, KEY_DISCOUNT)
-    return max(spelling, KEY_DISCOUNT * OSA.normalized_similarity(q_key, l_key))
+    keys = OSA.normalized_similarity(q_key, l_key)
+    if has_german_reading(q_token) or has_german_reading(l_token):
+        keys = max(keys, OSA.normalized_similarity(german_key(q_token), german_key(l_token)))
+    return max(spelling, KEY_DISCOUNT * keys)
 
 
 def names_agreement(query: NameForm, listed: NameForm) -> NameAgreement:
     """Align tokens one to one, greedily by similarity; weigh by token weights."""
-    pairs, matched_q, matched_l = _align(query, listed)
-    earned = sum(
-        _credit(p.similarity) * (query.weights[qi] + listed.weights[li]) for p, qi, li in pairs
-    )
-    total = _total_weight(query.weights, matched_q, len(query.tokens) > len(listed.tokens))
-    total += _total_weight(listed.weights, matched_l, len(listed.tokens) > len(query.tokens))
-    score = earned / total if total else 0.0
-    if len(query.tokens) != len(listed.tokens):
-        score = max(score, _concatenated(query, listed))
-    return NameAgreement(score, listed, tuple(p for p, _, _ in pairs))
+    score, aligned = QueryScorer(query).agreement(ListedTokens.of(listed))
+    pairs = tuple(TokenPair(query.tokens[q], listed.tokens[li], s) for q, li, s in aligned)
+    return NameAgreement(score, listed, pairs)
 
 
-def _concatenated(query: NameForm, listed: NameForm) -> float:
-    """Agreement of the names written as one word: catches split or merged words."""
-    similarity = OSA.normalized_similarity("".join(query.keys), "".join(listed.keys))
-    return CONCAT_DISCOUNT * _credit(similarity)
+class QueryScorer:
+    """`names_agreement` of one query against many listed names, each token pair once."""
+
+    def __init__(self, query: NameForm) -> None:
+        self.query = query
+        self._similarities: dict[tuple[int, str], float] = {}
+        self._joined = phonetic_key("".join(query.tokens))
+        self._positions = range(len(query.tokens))
+        self._fathers = TokenKind.PATRONYMIC in query.kinds
+
+    def score(self, listed: ListedTokens) -> float:
+        return self.agreement(listed)[0]
+
+    def agreement(self, listed: ListedTokens) -> tuple[float, Aligned]:
+        """The name agreement and the token pairs it rests on."""
+        query = self.query
+        q_count, l_count = len(query.tokens), len(listed.tokens)
+        aligned, used_q, used_l = _align(self._scored(listed), q_count, l_count)
+        earned = sum(
+            _credit(s) * (query.weights[q] + KIND_WEIGHTS[listed.kinds[li]]) for q, li, s in aligned
+        )
+        conflict = len(used_q) < q_count and len(used_l) < l_count
+        total = _total_weight(query.kinds, used_q, q_count > l_count, conflict)
+        total += _total_weight(listed.kinds, used_l, l_count > q_count, conflict)
+        score = earned / total if total else 0.0
+        if q_count != l_count:
+            joined = phonetic_key("".join(listed.tokens))
+            score = max(
+                score, CONCAT_DISCOUNT * _credit(OSA.normalized_similarity(self._joined, joined))
+            )
+        return score, aligned
+
+    def _scored(self, listed: ListedTokens) -> list[tuple[float, int, int]]:
+        """(similarity, query token, listed token) of every pairable pair above the floor."""
+        query = self.query
+        known = self._similarities
+        fathers = self._fathers or TokenKind.PATRONYMIC in listed.kinds
+        scored = []
+        for li, token in enumerate(listed.tokens):
+            for q in self._positions:
+                if fathers and not _pairable(query.kinds, q, listed.kinds, li):
+                    continue
+                similarity = known.get((q, token))
+                if similarity is None:
+                    similarity = known[q, token] = _similarity(
+                        query.tokens[q], query.keys[q], query.symbols[q],
+                        token, listed.keys[li], listed.symbols[li],
+                    )  # fmt: skip
+                if similarity > TOKEN_FLOOR:
+                    scored.append((similarity, q, li))
+        scored.sort(reverse=True)
+        return scored
 
 
 def best_name(query: NameForm, names: Sequence[NameForm]) -> NameAgreement | None:
@@ -109,32 +188,47 @@ def best_name(query: NameForm, names: Sequence[NameForm]) -> NameAgreement | Non
 
 
 def _align(
-    query: NameForm, listed: NameForm
-) -> tuple[list[tuple[TokenPair, int, int]], set[int], set[int]]:
-    scored = sorted(
-        (
-            (token_similarity(query, qi, listed, li), qi, li)
-            for qi in range(len(query.tokens))
-            for li in range(len(listed.tokens))
-        ),
-        reverse=True,
-    )
-    pairs: list[tuple[TokenPair, int, int]] = []
+    scored: list[tuple[float, int, int]], q_count: int, l_count: int
+) -> tuple[Aligned, set[int], set[int]]:
+    """Greedy one-to-one alignment, best similarity first."""
+    aligned: Aligned = []
     used_q: set[int] = set()
     used_l: set[int] = set()
-    for similarity, qi, li in scored:
-        if similarity <= TOKEN_FLOOR or qi in used_q or li in used_l:
+    for similarity, q, li in scored:
+        if q in used_q or li in used_l:
             continue
-        used_q.add(qi)
+        used_q.add(q)
         used_l.add(li)
-        pairs.append((TokenPair(query.tokens[qi], listed.tokens[li], similarity), qi, li))
-    return pairs, used_q, used_l
+        aligned.append((q, li, similarity))
+        if len(used_q) == q_count or len(used_l) == l_count:
+            break
+    return aligned, used_q, used_l
+
+
+def _pairable(q_kinds: Sequence[TokenKind], q: int, l_kinds: Sequence[TokenKind], li: int) -> bool:
+    """A patronymic pairs with a patronymic, or with any word of an unmarked 3-word name."""
+    q_father = q_kinds[q] == TokenKind.PATRONYMIC
+    l_father = l_kinds[li] == TokenKind.PATRONYMIC
+    if q_father == l_father:
+        return True
+    return len(q_kinds if l_father else l_kinds) >= 3
 
 
 def _credit(similarity: float) -> float:
     return max(0.0, (similarity - TOKEN_FLOOR) / (1.0 - TOKEN_FLOOR))
 
 
-def _total_weight(weights: tuple[float, ...], matched: set[int], longer: bool) -> float:
+def _total_weight(
+    kinds: Sequence[TokenKind], matched: set[int], longer: bool, conflict: bool
+) -> float:
     factor = EXTRA_TOKEN_FACTOR if longer else 1.0
-    return sum(w if i in matched else w * factor for i, w in enumerate(weights))
+    total = 0.0
+    for i, kind in enumerate(kinds):
+        weight = KIND_WEIGHTS[kind]
+        if i in matched:
+            total += weight
+        elif conflict and kind == TokenKind.GENERIC:
+            total += CONFLICT_WEIGHT
+        else:
+            total += weight * factor
+    return total
