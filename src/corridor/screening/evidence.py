@@ -7,7 +7,6 @@ side does not know). The effects are summed onto the name agreement by `matcher.
 from __future__ import annotations
 
 from corridor.screening.entity import Identifier, WatchEntity
-from corridor.screening.names import NameForm
 from corridor.screening.scoring import Query, Reason
 
 IDENTIFIER_AGREES = 0.30
@@ -31,14 +30,28 @@ _COMPATIBLE = {
 }
 
 
-def all_evidence(query: Query, entity: WatchEntity, listed: NameForm) -> list[Reason]:
+def all_evidence(query: Query, entity: WatchEntity, listed_forms: tuple[str, ...]) -> list[Reason]:
+    """Every reason beside the name; `listed_forms` are the legal forms of the listed name."""
     return [
         *identifier_evidence(query.identifiers, entity.identifiers),
         *birth_date_evidence(query.birth_date, entity.birth_dates),
         *country_evidence(query.countries, entity.countries),
         *schema_evidence(query.schema, entity.schema),
-        *legal_form_evidence(query.name.legal_forms, listed.legal_forms),
+        *legal_form_evidence(query.name.legal_forms, listed_forms),
     ]
+
+
+def needs_entity(query: Query) -> bool:
+    """Whether `all_evidence` can say anything about this query beyond legal forms."""
+    return bool(query.identifiers or query.birth_date or query.countries or query.schema)
+
+
+def most_gain(query: Query) -> float:
+    """The most the evidence beside the name can add to this query's score."""
+    gain = IDENTIFIER_AGREES if query.identifiers else 0.0
+    gain += BIRTH_DATE_AGREES if query.birth_date else 0.0
+    gain += COUNTRY_AGREES if query.countries else 0.0
+    return gain + (LEGAL_FORM_AGREES if query.name.legal_forms else 0.0)
 
 
 def identifier_evidence(

@@ -1,27 +1,31 @@
 """Candidate index: find the listed names worth scoring without scanning every name.
 
-Each name is analysed once (`names.analyse_name`). Its tokens' phonetic keys go into a
-vocabulary; every vocabulary key is also filed under its one-letter deletions
-(SymSpell), so a query key finds the listed keys at one edit (a typo, a transcription
-difference the key does not fold). Names are blocked by *pairs* of keys: a query finds
-the names that share two tokens with it, each up to one edit away. One-token names are
-blocked by their single key; identifiers are looked up exactly.
+Each name is analysed once (`names.analyse_name`) and kept in compact columns
+(`index_arrays`): a million names take a few hundred megabytes of numpy arrays, not
+millions of Python objects. `save` writes them to a folder; `load` maps them back
+read-only, so that worker processes started from one saved index share its pages.
+Which names a query brings in, and in which order, is `blocking`'s business.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations, pairwise
+from pathlib import Path
+from typing import overload
 
+import numpy as np
+
+from corridor.screening.blocking import MAX_SHORTLIST, Blocking
+from corridor.screening.columns import equal_range, ranges
 from corridor.screening.entity import Identifier, WatchEntity
-from corridor.screening.name_variants import symbol_of
-from corridor.screening.names import NameForm, analyse_name
+from corridor.screening.index_arrays import IndexArrays, build_arrays
+from corridor.screening.names import KIND_WEIGHTS, NameForm, TokenKind
+from corridor.screening.scoring import ListedTokens
+from corridor.screening.stored_entities import StoredEntities
 
-MAX_VARIANTS = 12  # listed keys tried per query token, nearest first
-MAX_SINGLE_POSTING = 5000  # a one-token query skips keys more common than this
-MAX_RARE_POSTING = 16  # any query token: names sharing its key, when that key is this rare
-_SHIFT = 1 << 32
+TOKEN_CACHE = 1 << 16  # decoded tokens kept per index (cleared when full)
+_KINDS = list(TokenKind)
 
 
 @dataclass(frozen=True)
@@ -35,124 +39,141 @@ class IndexedName:
 class NameIndex:
     """An immutable index over the names of the given entities."""
 
+    entities: Sequence[WatchEntity]
+
     def __init__(self, entities: Sequence[WatchEntity]) -> None:
-        self.entities: tuple[WatchEntity, ...] = tuple(entities)
-        self.names: list[IndexedName] = []
-        self._key_ids: dict[str, int] = {}
-        self._keys: list[str] = []
-        self._deletes: dict[str, list[int]] = {}
-        self._symbols: dict[str, list[int]] = {}
-        self._pairs: dict[int, list[int]] = {}
-        self._singles: dict[int, list[int]] = {}
-        self._by_key: dict[int, list[int]] = {}
-        self._identifiers: dict[str, list[int]] = {}
-        self._entity_names: list[list[int]] = []
-        for number, entity in enumerate(self.entities):
-            self._add_entity(number, entity)
+        self.entities = tuple(entities)
+        self._arrays = build_arrays(self.entities)
+        self._blocking = Blocking.of(self._arrays)
+        self._tokens: dict[int, tuple[str, str, str | None]] = {}
+
+    @classmethod
+    def load(cls, folder: Path) -> NameIndex:
+        """An index saved by `save`, mapped read-only (its entities decoded on demand)."""
+        index = cls.__new__(cls)
+        index.entities = StoredEntities.load(folder)
+        index._arrays = IndexArrays.load(folder)
+        index._blocking = Blocking.of(index._arrays)
+        index._tokens = {}
+        return index
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._arrays.save(folder)
+        stored = self.entities
+        if not isinstance(stored, StoredEntities):
+            stored = StoredEntities.of(stored)
+        stored.save(folder)
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self._arrays.name_entity)
+
+    @property
+    def names(self) -> Sequence[IndexedName]:
+        return _Names(self)
+
+    def shortlist(
+        self, form: NameForm, identifiers: Iterable[Identifier] = (), limit: int = MAX_SHORTLIST
+    ) -> list[int]:
+        """Numbers of the names worth scoring against `form`, most promising first."""
+        extra = [n for i in identifiers for n in self._identified(i.value)]
+        return self._blocking.shortlist(form, extra, limit)
 
     def candidates(self, form: NameForm, identifiers: Iterable[Identifier] = ()) -> set[int]:
-        """Numbers of the names (into `self.names`) worth scoring against `form`."""
-        keyed = dict(zip(form.keys, form.symbols, strict=True))
-        variants = [self._variants(key, symbol) for key, symbol in keyed.items()]
-        found: set[int] = set()
-        for left, right in combinations(variants, 2):
-            self._add_pairs(found, left, right)
-        for keys in variants:
-            self._add_postings(found, self._singles, keys)
-        if len(variants) == 1:
-            self._add_postings(found, self._by_key, variants[0], MAX_SINGLE_POSTING)
-        else:
-            exact = [self._key_ids[k] for k in keyed if k in self._key_ids]
-            self._add_postings(found, self._by_key, exact, MAX_RARE_POSTING)
-        self._add_split_and_merged(found, list(keyed))
-        for identifier in identifiers:
-            for entity in self._identifiers.get(identifier.value, ()):
-                found.update(self._entity_names[entity])
-        return found
+        return set(self.shortlist(form, identifiers))
+
+    def entity_number(self, name_number: int) -> int:
+        return int(self._arrays.name_entity[name_number])
+
+    def entity_numbers(self, name_numbers: Sequence[int]) -> list[int]:
+        numbers: list[int] = self._arrays.name_entity[np.asarray(name_numbers, np.int64)].tolist()
+        return numbers
+
+    def legal_forms(self, name_number: int) -> tuple[str, ...]:
+        return self._arrays.form_sets[int(self._arrays.name_forms[name_number])]
 
     def entity_of(self, name_number: int) -> WatchEntity:
-        return self.entities[self.names[name_number].entity]
+        return self.entities[self.entity_number(name_number)]
 
-    def _add_entity(self, number: int, entity: WatchEntity) -> None:
-        positions: list[int] = []
-        for text in entity.names:
-            form = analyse_name(text)
-            if form.tokens:
-                positions.append(self._add_name(IndexedName(number, form)))
-        self._entity_names.append(positions)
-        for identifier in entity.identifiers:
-            self._identifiers.setdefault(identifier.value, []).append(number)
+    def name_form(self, name_number: int, listed: ListedTokens | None = None) -> NameForm:
+        """The analysed form of one listed name, rebuilt from the columns."""
+        if listed is None:
+            listed = self.listed_tokens([name_number])[0]
+        return NameForm(
+            original=self._arrays.name_text[name_number],
+            tokens=tuple(listed.tokens),
+            keys=tuple(listed.keys),
+            weights=tuple(KIND_WEIGHTS[k] for k in listed.kinds),
+            legal_forms=self.legal_forms(name_number),
+            symbols=tuple(listed.symbols),
+            kinds=tuple(listed.kinds),
+        )
 
-    def _add_name(self, name: IndexedName) -> int:
-        position = len(self.names)
-        self.names.append(name)
-        ids = sorted({self._key_id(key) for key in name.form.keys})
-        for key_id in ids:
-            self._by_key.setdefault(key_id, []).append(position)
-        if len(ids) == 1:
-            self._singles.setdefault(ids[0], []).append(position)
-        for left, right in combinations(ids, 2):
-            self._pairs.setdefault(left * _SHIFT + right, []).append(position)
-        return position
+    def listed_tokens(self, name_numbers: Sequence[int]) -> list[ListedTokens]:
+        """The tokens of many names at once, for scoring (texts from a bounded cache)."""
+        arrays = self._arrays
+        numbers = np.asarray(name_numbers, dtype=np.int64)
+        starts = arrays.name_tokens.offsets[numbers]
+        stops = arrays.name_tokens.offsets[numbers + 1]
+        where = ranges(starts, stops)
+        token_ids: list[int] = arrays.name_tokens.values[where].tolist()
+        kinds = [_KINDS[k] for k in arrays.name_kinds[where].tolist()]
+        tokens = self._tokens_of(token_ids)
+        out = []
+        start = 0
+        for size in (stops - starts).tolist():
+            stop = start + size
+            texts, keys, symbols = zip(*(tokens[t] for t in token_ids[start:stop]), strict=True)
+            out.append(ListedTokens(texts, keys, symbols, kinds[start:stop]))
+            start = stop
+        return out
 
-    def _key_id(self, key: str) -> int:
-        known = self._key_ids.get(key)
-        if known is not None:
-            return known
-        key_id = len(self._keys)
-        self._key_ids[key] = key_id
-        self._keys.append(key)
-        for deleted in _deletions(key):
-            self._deletes.setdefault(deleted, []).append(key_id)
-        symbol = symbol_of(key)
-        if symbol is not None:
-            self._symbols.setdefault(symbol, []).append(key_id)
-        return key_id
+    def _tokens_of(self, token_ids: list[int]) -> dict[int, tuple[str, str, str | None]]:
+        """(text, key, family) of each token, decoded once and remembered (bounded)."""
+        known = self._tokens
+        missing = np.array([t for t in set(token_ids) if t not in known], dtype=np.int64)
+        if len(missing):
+            if len(known) + len(missing) > TOKEN_CACHE:
+                known.clear()
+            arrays = self._arrays
+            keys = arrays.token_key[missing]
+            symbols = [arrays.symbols[s] if s >= 0 else None
+                       for s in arrays.key_symbol[keys].tolist()]  # fmt: skip
+            texts, key_texts = arrays.token_text.many(missing), arrays.key_text.many(keys)
+            decoded = zip(texts, key_texts, symbols, strict=True)
+            known.update(zip(missing.tolist(), decoded, strict=True))
+        return known
 
-    def _variants(self, key: str, symbol: str | None) -> list[int]:
-        """Listed keys within one edit of `key` or of its name family, nearest first."""
-        found: dict[int, int] = dict.fromkeys(self._symbols.get(symbol or "", ()), 0)
-        for deleted in _deletions(key):
-            for key_id in self._deletes.get(deleted, ()):
-                found.setdefault(key_id, abs(len(self._keys[key_id]) - len(key)))
-        exact = self._key_ids.get(key)
-        if exact is not None:
-            found[exact] = -1
-        return sorted(found, key=found.__getitem__)[:MAX_VARIANTS]
-
-    def _add_pairs(self, found: set[int], left: list[int], right: list[int]) -> None:
-        for a in left:
-            for b in right:
-                if a != b:
-                    found.update(self._pairs.get(min(a, b) * _SHIFT + max(a, b), ()))
-
-    def _add_split_and_merged(self, found: set[int], keys: list[str]) -> None:
-        """Words written together on one side and apart on the other (Zangezurtrans)."""
-        for key in keys:
-            for cut in range(3, len(key) - 2):
-                left, right = self._key_ids.get(key[:cut]), self._key_ids.get(key[cut:])
-                if left is not None and right is not None:
-                    self._add_pairs(found, [left], [right])
-        for first, second in pairwise(keys):
-            merged = self._key_ids.get(first + second)
-            if merged is not None:
-                self._add_postings(found, self._by_key, [merged], MAX_SINGLE_POSTING)
-
-    @staticmethod
-    def _add_postings(
-        found: set[int], postings: dict[int, list[int]], keys: list[int], limit: int = 0
-    ) -> None:
-        for key_id in keys:
-            names = postings.get(key_id, ())
-            if not limit or len(names) <= limit:
-                found.update(names)
+    def _identified(self, value: str) -> list[int]:
+        names: list[int] = []
+        entity_of_name = self._arrays.name_entity
+        for entity in self._arrays.identifiers.get(value, ()):
+            start, stop = equal_range(entity_of_name, entity)
+            names += range(start, stop)
+        return names
 
 
-def _deletions(key: str) -> set[str]:
-    """The key and every string one deletion away (keys of 3 letters or fewer: itself)."""
-    if len(key) <= 3:
-        return {key}
-    return {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}
+class _Names(Sequence[IndexedName]):
+    """`index.names[i]`: the entity number and analysed form of name i."""
+
+    def __init__(self, index: NameIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    @overload
+    def __getitem__(self, position: int) -> IndexedName: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[IndexedName]: ...
+
+    def __getitem__(self, position: int | slice) -> IndexedName | Sequence[IndexedName]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(len(self))[position]]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        index = self._index
+        return IndexedName(index.entity_number(position), index.name_form(position))

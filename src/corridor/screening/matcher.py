@@ -1,13 +1,26 @@
-"""Screen one query against an index of listed names: candidates, scores, reasons."""
+"""Screen one query against an index of listed names: candidates, scores, reasons.
+
+The index shortlists the names worth scoring; each is scored on its name alone
+(`scoring.QueryScorer`, one similarity per distinct token pair), the best name of
+each entity then gets the other evidence (`evidence`), and only the matches that are
+returned get their explanations written out.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from corridor.screening import evidence
 from corridor.screening.entity import WatchEntity
-from corridor.screening.evidence import all_evidence
 from corridor.screening.index import NameIndex
-from corridor.screening.scoring import NameAgreement, Query, Reason, names_agreement
+from corridor.screening.scoring import (
+    ListedTokens,
+    NameAgreement,
+    Query,
+    QueryScorer,
+    Reason,
+    TokenPair,
+)
 
 REPORT_THRESHOLD = 0.5
 DEFAULT_LIMIT = 10
@@ -26,6 +39,23 @@ class Match:
         return self.reasons[0].effect
 
 
+@dataclass(frozen=True)
+class _Best:
+    """The best-scoring shortlisted name of one entity."""
+
+    name_score: float
+    name_number: int
+    listed: ListedTokens
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: float
+    entity_number: int
+    best: _Best
+    evidence: list[Reason]
+
+
 def screen(
     index: NameIndex,
     query: Query,
@@ -33,21 +63,62 @@ def screen(
     limit: int = DEFAULT_LIMIT,
 ) -> list[Match]:
     """Matches scoring at least `threshold`, best first, at most `limit`."""
-    best: dict[int, NameAgreement] = {}
-    for position in index.candidates(query.name, query.identifiers):
-        name = index.names[position]
-        agreement = names_agreement(query.name, name.form)
-        known = best.get(name.entity)
-        if known is None or agreement.score > known.score:
-            best[name.entity] = agreement
-    matches = (score_entity(query, index.entities[e], a) for e, a in best.items())
-    kept = [m for m in matches if m.score >= threshold]
-    kept.sort(key=lambda m: (-m.score, m.entity.entity_id))
-    return kept[:limit]
+    scorer = QueryScorer(query.name)
+    kept = [s for s in _scored(index, query, scorer, threshold) if s.score >= threshold]
+    entities = {s.entity_number: index.entities[s.entity_number] for s in kept}
+    kept.sort(key=lambda s: (-s.score, entities[s.entity_number].entity_id))
+    return [_match(index, query, scorer, s, entities[s.entity_number]) for s in kept[:limit]]
+
+
+def _best_names(index: NameIndex, query: Query, scorer: QueryScorer) -> dict[int, _Best]:
+    """Entity number -> its best shortlisted name."""
+    shortlist = index.shortlist(query.name, query.identifiers)
+    best: dict[int, _Best] = {}
+    entities = index.entity_numbers(shortlist)
+    for number, entity, listed in zip(
+        shortlist, entities, index.listed_tokens(shortlist), strict=True
+    ):
+        score = scorer.score(listed)
+        known = best.get(entity)
+        if known is None or score > known.name_score:
+            best[entity] = _Best(score, number, listed)
+    return best
+
+
+def _scored(index: NameIndex, query: Query, scorer: QueryScorer, threshold: float) -> list[_Scored]:
+    """Each entity's best name with the evidence beside it (entities read only if needed)."""
+    reachable = threshold - evidence.most_gain(query)
+    with_entity = evidence.needs_entity(query)
+    out = []
+    for number, best in _best_names(index, query, scorer).items():
+        if best.name_score < reachable:
+            continue
+        forms = index.legal_forms(best.name_number)
+        if with_entity:
+            found = evidence.all_evidence(query, index.entities[number], forms)
+        else:
+            found = evidence.legal_form_evidence(query.name.legal_forms, forms)
+        total = round(best.name_score, 4) + sum(r.effect for r in found)
+        out.append(_Scored(min(1.0, max(0.0, total)), number, best, found))
+    return out
+
+
+def _match(
+    index: NameIndex, query: Query, scorer: QueryScorer, scored: _Scored, entity: WatchEntity
+) -> Match:
+    best = scored.best
+    listed = index.name_form(best.name_number, best.listed)
+    score, aligned = scorer.agreement(best.listed)
+    pairs = tuple(TokenPair(query.name.tokens[q], listed.tokens[li], s) for q, li, s in aligned)
+    reasons = (name_reason(query, NameAgreement(score, listed, pairs)), *scored.evidence)
+    return Match(entity=entity, score=round(scored.score, 4), reasons=reasons)
 
 
 def score_entity(query: Query, entity: WatchEntity, agreement: NameAgreement) -> Match:
-    reasons = [name_reason(query, agreement), *all_evidence(query, entity, agreement.listed)]
+    reasons = [
+        name_reason(query, agreement),
+        *evidence.all_evidence(query, entity, agreement.listed.legal_forms),
+    ]
     score = min(1.0, max(0.0, sum(r.effect for r in reasons)))
     return Match(entity=entity, score=round(score, 4), reasons=tuple(reasons))
 

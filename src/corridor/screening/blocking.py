@@ -1,0 +1,213 @@
+"""Which listed names to score for a query: near keys, pairs of them, and a few fallbacks.
+
+For each query token the index takes the listed keys near its phonetic key (deletion
+table: up to two deletions a side for long keys), near its German / ISO reading
+(Worobjowa, Kudrjawzew) and in its name family (Оганесян / Hovhannisyan). A listed name
+is a candidate, ranked by the Indel distances of the keys that brought it in:
+
+| how it is found | rank |
+|---|---|
+| it holds near keys of two query tokens (looked up from the rarer token) | the two distances |
+| it has one key only, near a query token | distance + 2 |
+| one-word query: it holds a near key (keys held by more than 5,000 names skipped) | distance |
+| it holds a query key that at most 16 names hold (a rare word; the others garbled) | 4 |
+| its words written together are the query's one word, or the other way round | 2 |
+| its entity has one of the query's identifiers | 0 |
+
+The `MAX_SHORTLIST` best-ranked names are scored; ties are broken by a fixed
+permutation of the name numbers, so that the order in which lists were loaded favours
+no one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corridor.screening.columns import Csr, Int64s, crc32, equal_range
+from corridor.screening.index_arrays import IndexArrays
+from corridor.screening.names import NameForm, german_key, has_german_reading, phonetic_key
+
+MAX_SHORTLIST = 48  # names scored exactly per query
+MAX_SINGLE_POSTING = 5000  # a one-word query skips keys held by more names than this
+MAX_RARE_POSTING = 16  # a key this rare brings in its names on its own
+FAMILY_DISTANCE = 1  # a key of the same name family counts as this far
+SINGLE_RANK, RARE_RANK, JOINED_RANK = 2, 4, 2
+NEAR_CACHE = 1 << 16  # query tokens whose near keys are remembered (cleared when full)
+
+Near = tuple[Int64s, Int64s]  # listed key numbers (ascending) and the distance of each
+
+
+@dataclass(frozen=True)
+class NearKeys:
+    """The listed keys near one query token (ascending), their distances, their holders."""
+
+    keys: Int64s
+    distances: Int64s
+    volume: int  # how many name entries hold one of the keys
+
+
+@dataclass(frozen=True)
+class Blocking:
+    arrays: IndexArrays
+    families: dict[str, Int64s]  # name family (symbol) -> the listed keys in it
+    _near: dict[str, NearKeys] = field(default_factory=dict)  # per token, bounded
+
+    @classmethod
+    def of(cls, arrays: IndexArrays) -> Blocking:
+        keyed = np.flatnonzero(np.asarray(arrays.key_symbol) >= 0)
+        families: dict[str, list[int]] = {}
+        for key, symbol in zip(keyed.tolist(), arrays.key_symbol[keyed].tolist(), strict=True):
+            families.setdefault(arrays.symbols[symbol], []).append(key)
+        return cls(arrays, {s: np.array(k, dtype=np.int64) for s, k in families.items()})
+
+    def shortlist(self, form: NameForm, extra: list[int], limit: int = MAX_SHORTLIST) -> list[int]:
+        """Name numbers worth scoring against `form`, best-ranked first; `extra` rank 0."""
+        near = self.near_keys(form)
+        found = [(np.array(extra, dtype=np.int64), np.zeros(len(extra), dtype=np.int64))]
+        found.append(self._pairs(near))
+        found += self._postings(near, one_word=len(near) == 1)
+        found.append(self._joined(form))
+        return _best(found, limit)
+
+    def near_keys(self, form: NameForm) -> list[NearKeys]:
+        """For each token of `form`: the listed keys near it (remembered per token)."""
+        missing = {t: i for i, t in enumerate(form.tokens) if t not in self._near}
+        if missing:
+            if len(self._near) + len(missing) > NEAR_CACHE:
+                self._near.clear()
+            found = self._look_up([form.keys[i] for i in missing.values()], list(missing))
+            for token, position in missing.items():
+                self._near[token] = self._with_family(found[token], form.symbols[position])
+        return [self._near[t] for t in form.tokens]
+
+    def _look_up(self, keys: list[str], tokens: list[str]) -> dict[str, Near]:
+        """Near keys of each token's key and, where it has one, of its German reading."""
+        texts = [k.encode() for k in keys]
+        owners = list(tokens)
+        for token in tokens:
+            if has_german_reading(token):
+                texts.append(german_key(token).encode())
+                owners.append(token)
+        parts: dict[str, list[Near]] = {t: [] for t in tokens}
+        looked_up = self.arrays.deletions.lookup(texts)
+        for owner, text, (keys_, distances) in zip(owners, texts, looked_up, strict=True):
+            parts[owner].append(self._verified(text, keys_, distances))
+        return {t: _merge(p) for t, p in parts.items()}
+
+    def _with_family(self, near: Near, symbol: str | None) -> NearKeys:
+        family = self.families.get(symbol or "")
+        if family is not None:
+            near = _merge([near, (family, np.full(len(family), FAMILY_DISTANCE))])
+        keys, distances = near
+        return NearKeys(keys, distances, int(self.arrays.postings.sizes(keys).sum()))
+
+    def exact_key(self, key: str) -> int | None:
+        text = key.encode()
+        for number in self.arrays.deletions.exact(text):
+            if self.arrays.key_text.raw(number) == text:
+                return number
+        return None
+
+    def _verified(self, text: bytes, keys: Int64s, distances: Int64s) -> Near:
+        """Drop hash collisions that pose as the key itself (distance 0, other text)."""
+        for position in np.flatnonzero(distances == 0).tolist():
+            if self.arrays.key_text.raw(int(keys[position])) != text:
+                distances[position] = 99
+        keep = distances < 99
+        return keys[keep], distances[keep]
+
+    def _pairs(self, near: list[NearKeys]) -> Near:
+        """Names holding near keys of two query tokens, from the rarer token's side."""
+        found = [_nothing()]
+        for first in range(len(near)):
+            for second in range(first + 1, len(near)):
+                rare, other = sorted((near[first], near[second]), key=lambda n: n.volume)
+                found.append(self._partners(rare, other))
+        return _concatenated(found)
+
+    def _partners(self, rare: NearKeys, other: NearKeys) -> Near:
+        """Names holding a key of `rare` and, beside it, a key of `other`."""
+        rows, codes = self.arrays.partners.gather(rare.keys)
+        partner = codes >> 32
+        if not len(other.keys):
+            return _nothing()
+        where = np.minimum(np.searchsorted(other.keys, partner), len(other.keys) - 1)
+        hit = other.keys[where] == partner
+        own = rare.distances[np.searchsorted(rare.keys, rows[hit])]
+        return (codes[hit] & 0xFFFFFFFF), own + other.distances[where[hit]]
+
+    def _postings(self, near: list[NearKeys], one_word: bool) -> list[Near]:
+        if not near:
+            return []
+        keys = np.concatenate([n.keys for n in near])
+        distances = np.concatenate([n.distances for n in near])
+        single_rank = 0 if one_word else SINGLE_RANK
+        found = [self._holders(self.arrays.singles, keys, distances, single_rank,
+                               MAX_SINGLE_POSTING)]  # fmt: skip
+        if one_word:
+            found.append(self._holders(self.arrays.postings, keys, distances, 0,
+                                       MAX_SINGLE_POSTING))  # fmt: skip
+        else:
+            exact = distances == 0
+            found.append(self._holders(self.arrays.postings, keys[exact], distances[exact],
+                                       RARE_RANK, MAX_RARE_POSTING))  # fmt: skip
+        return found
+
+    @staticmethod
+    def _holders(lists: Csr, keys: Int64s, distances: Int64s, rank: int, most: int) -> Near:
+        """The names in `lists` under each key held by at most `most` names."""
+        sizes = lists.sizes(keys)
+        keep = (sizes > 0) & (sizes <= most)
+        _, names = lists.gather(keys[keep])
+        return names.astype(np.int64), np.repeat(distances[keep] + rank, sizes[keep])
+
+    def _joined(self, form: NameForm) -> Near:
+        """Words written together on one side and apart on the other (Zangezurtrans)."""
+        if len(form.keys) == 1:
+            code = crc32(form.keys[0].encode()) << 32
+            joined = self.arrays.joined
+            start, _ = equal_range(joined, code)
+            _, stop = equal_range(joined, code | 0xFFFFFFFF)
+            names = (joined[start:stop] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            return names, np.full(len(names), JOINED_RANK, dtype=np.int64)
+        key = self.exact_key(phonetic_key("".join(form.tokens))) if form.keys else None
+        if key is None:
+            return _nothing()
+        names = np.asarray(self.arrays.singles.row(key), dtype=np.int64)
+        return names, np.full(len(names), JOINED_RANK, dtype=np.int64)
+
+
+def _merge(parts: list[Near]) -> Near:
+    """One (keys, distances) from several, each key at its least distance."""
+    if len(parts) == 1:
+        return parts[0]
+    keys = np.concatenate([k for k, _ in parts])
+    distances = np.concatenate([d for _, d in parts])
+    order = np.lexsort((distances, keys))
+    keys, distances = keys[order], distances[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first], distances[first]
+
+
+def _concatenated(found: list[Near]) -> Near:
+    return np.concatenate([n for n, _ in found]), np.concatenate([d for _, d in found])
+
+
+def _nothing() -> Near:
+    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+
+
+def _best(found: list[Near], limit: int) -> list[int]:
+    names = np.concatenate([n for n, _ in found])
+    ranks = np.concatenate([r for _, r in found])
+    shuffle = (names * 2654435761) & 0xFFFFFFFF
+    order = np.lexsort((shuffle, ranks))
+    best: dict[int, None] = {}
+    for name in names[order].tolist():
+        best.setdefault(name, None)
+        if len(best) == limit:
+            break
+    return list(best)

@@ -1,0 +1,138 @@
+"""Listed keys near a query key: a deletion table (SymSpell) held in two sorted arrays.
+
+Every listed phonetic key is filed under itself and under every string made by deleting
+up to `deletion_depth` of its bytes; a query key is looked up under its own deletions,
+by CRC-32. Two keys meet when they share a subsequence that misses at most that many
+bytes of each, and the deletions on both sides add up to their Indel distance
+(insertions and deletions; a substitution counts two). With two deletions a side for
+long keys, a typo and a transcription change in one surname (Kudryavtsev / Kudrjawzew,
+Hovhannisyan / Овханнисан) still meet; short keys take one, very short ones none, or
+every short key would be near every other.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Sequence
+from itertools import combinations, pairwise
+from pathlib import Path
+
+import numpy as np
+
+from corridor.screening.columns import (
+    Bytes,
+    Int64s,
+    UInt32s,
+    UInt64s,
+    crc32_rows,
+    equal_range,
+    load_array,
+    ranges,
+    sorted_unique,
+)
+
+ONE_DELETION_FROM = 3  # bytes; shorter keys are looked up exactly
+TWO_DELETIONS_FROM = 8  # bytes
+_CHUNK = 1 << 15  # keys hashed at once while building
+
+
+def deletion_depth(length: int) -> int:
+    """How many bytes a key of this length may lose on its side of a match."""
+    if length >= TWO_DELETIONS_FROM:
+        return 2
+    return 1 if length >= ONE_DELETION_FROM else 0
+
+
+def deletions(key: bytes) -> dict[bytes, int]:
+    """The key and every string up to `deletion_depth` deletions away -> deletions made."""
+    found = {key: 0}
+    frontier = [key]
+    for depth in range(1, deletion_depth(len(key)) + 1):
+        following: list[bytes] = []
+        for text in frontier:
+            for cut in range(len(text)):
+                shorter = text[:cut] + text[cut + 1 :]
+                if shorter not in found:
+                    found[shorter] = depth
+                    following.append(shorter)
+        frontier = following
+    return found
+
+
+class DeletionTable:
+    """Sorted CRC-32 of deletions, and for each the key number and its deletions (2 bits)."""
+
+    def __init__(self, hashes: UInt32s, entries: UInt32s) -> None:
+        self.hashes = hashes
+        self.entries = entries
+
+    @classmethod
+    def build(cls, keys: Sequence[bytes]) -> DeletionTable:
+        lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+        parts = [
+            _hashed_deletions(keys, rows, length)
+            for length in np.unique(lengths).tolist()
+            for rows in _chunks(np.flatnonzero(lengths == length))
+        ]
+        combined = sorted_unique(np.concatenate(parts) if parts else np.zeros(0, np.uint64))
+        hashes = (combined >> np.uint64(32)).astype(np.uint32)
+        return cls(hashes, (combined & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def lookup(self, keys: Sequence[bytes]) -> list[tuple[Int64s, Int64s]]:
+        """For each key: the listed key numbers that meet it (ascending), their distances."""
+        variants = [deletions(k) for k in keys]
+        owners = np.repeat(np.arange(len(keys)), [len(v) for v in variants])
+        hashes = np.fromiter(
+            (zlib.crc32(text) for v in variants for text in v), dtype=np.uint32, count=len(owners)
+        )
+        made = np.fromiter((d for v in variants for d in v.values()), np.int64, len(owners))
+        starts = np.searchsorted(self.hashes, hashes, "left")
+        stops = np.searchsorted(self.hashes, hashes, "right")
+        entries = self.entries[ranges(starts, stops)].astype(np.int64)
+        hits = stops - starts
+        owner = np.repeat(owners, hits)
+        found = entries >> 2
+        distance = (entries & 3) + np.repeat(made, hits)
+        order = np.lexsort((distance, found, owner))
+        owner, found, distance = owner[order], found[order], distance[order]
+        first = np.ones(len(owner), dtype=bool)
+        first[1:] = (owner[1:] != owner[:-1]) | (found[1:] != found[:-1])
+        owner, found, distance = owner[first], found[first], distance[first]
+        bounds = np.searchsorted(owner, np.arange(len(keys) + 1)).tolist()
+        return [(found[a:b], distance[a:b]) for a, b in pairwise(bounds)]
+
+    def exact(self, key: bytes) -> list[int]:
+        """Key numbers filed under `key` itself (a hash match: compare the texts)."""
+        start, stop = equal_range(self.hashes, zlib.crc32(key))
+        entries: list[int] = self.entries[start:stop].tolist()
+        return [e >> 2 for e in entries if e & 3 == 0]
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / "deletions.hashes.npy", self.hashes)
+        np.save(folder / "deletions.entries.npy", self.entries)
+
+    @classmethod
+    def load(cls, folder: Path) -> DeletionTable:
+        hashes = load_array(folder / "deletions.hashes.npy")
+        return cls(hashes, load_array(folder / "deletions.entries.npy"))
+
+
+def _chunks(rows: np.ndarray) -> Iterator[np.ndarray]:
+    for start in range(0, len(rows), _CHUNK):
+        yield rows[start : start + _CHUNK]
+
+
+def _hashed_deletions(keys: Sequence[bytes], rows: np.ndarray, length: int) -> UInt64s:
+    """(CRC-32 << 32 | key number << 2 | deletions) for every deletion of the given keys."""
+    matrix: Bytes = np.frombuffer(b"".join(keys[r] for r in rows.tolist()), dtype=np.uint8)
+    matrix = matrix.reshape(len(rows), length)
+    parts = []
+    for made in range(deletion_depth(length) + 1):
+        kept = np.array(list(combinations(range(length), length - made)), dtype=np.intp)
+        hashes = crc32_rows(matrix[:, kept]).astype(np.uint64)
+        entry = (rows.astype(np.uint64) << np.uint64(2)) | np.uint64(made)
+        parts.append(((hashes << np.uint64(32)) | entry[:, None]).ravel())
+    return np.concatenate(parts)

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import random
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corridor.screening.columns import crc32_rows
+from corridor.screening.entity import WatchEntity, parse_identifier
+from corridor.screening.index import NameIndex
+from corridor.screening.matcher import screen
+from corridor.screening.names import analyse_name
+from corridor.screening.nearkeys import DeletionTable, deletions
+from corridor.screening.scoring import Query
+
+REVIEW = 0.7
+_SYLLABLES = ["ka", "ra", "mi", "to", "su", "ne", "lo", "vi", "da", "ge", "dar", "gan", "sur",
+              "tev", "lin", "mar", "kor", "san", "vel", "tam", "yan", "ov", "li"]  # fmt: skip
+
+
+def _crowd(count: int, seed: int = 3) -> list[WatchEntity]:
+    """Invented people, many sharing a given name with a listed one, and namesakes of the
+    listed ones that differ in a letter or two."""
+    rng = random.Random(seed)
+
+    def word() -> str:
+        return "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 3, 3)))).title()
+
+    people = [f"{word()} {word()}" for _ in range(count)]
+    # Common given names, so that no listed name is found through a rare word alone.
+    people += [f"{given} {word()}" for given in ("Vardan", "Евгений") for _ in range(40)]
+    people += [f"Vardan {s}" for s in ("Khachatur", "Khachaturov", "Kachatryan", "Khachatrov",
+                                       "Khachikyan", "Khachmanyan", "Khatchadour")]  # fmt: skip
+    people += [f"{g} Petrosyan" for g in ("Aram", "Karen", "Ashot", "Tigran", "Levon")]
+    return [WatchEntity(f"crowd-{i}", "Person", (n,), "crowd") for i, n in enumerate(people)]
+
+
+LISTED = [
+    WatchEntity("khachatryan", "Person", ("Vardan Khachatryan", "Վարդան Խաչատրյան"), "t"),
+    WatchEntity("petrosyan", "Person", ("Armen Petrosyan",), "t"),
+    WatchEntity("karimov", "Person", ("Kərimov Əfqan Natiq oğlu", "Efqan Karimov"), "t"),
+    WatchEntity("araz", "Company", ("Araz Logistics LLC",), "t"),
+    WatchEntity("zangezur", "Company", ("Zangezur Trans LLC",), "t",
+                identifiers=(parse_identifier("inn:7701234567"),)),  # type: ignore[arg-type]
+    WatchEntity("kudryavtsev", "Person", ("Кудрявцев Евгений Дмитриевич",), "t"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def crowded() -> NameIndex:
+    return NameIndex(_crowd(3000) + LISTED)
+
+
+def _ids(index: NameIndex, name: str, threshold: float = REVIEW) -> list[str]:
+    return [m.entity.entity_id for m in screen(index, Query(analyse_name(name)), threshold)]
+
+
+def test_crc32_of_rows_is_zlib_crc32() -> None:
+    words = [b"kaCatran", b"\xd5\xa1bcdefg", b"\x00\xff\x10\x20\x30\x40\x50\x60"]
+    rows = np.frombuffer(b"".join(words), dtype=np.uint8).reshape(3, 8)
+    assert crc32_rows(rows).tolist() == [zlib.crc32(w) for w in words]
+
+
+def test_deletions_go_two_deep_for_long_keys_only() -> None:
+    assert max(deletions(b"kaCatran").values()) == 2
+    assert max(deletions(b"arman").values()) == 1
+    assert deletions(b"an") == {b"an": 0}
+
+
+def test_deletion_table_reports_the_indel_distance() -> None:
+    keys = [b"kaCatran", b"kaCtaram", b"petrosan", b"arman", b"armin", b"aram"]
+    table = DeletionTable.build(keys)
+    (near_ids, near_distances), (short_ids, short_distances) = table.lookup([b"kaCtaram", b"arman"])
+    found = dict(zip(near_ids.tolist(), near_distances.tolist(), strict=True))
+    assert found == {0: 4, 1: 0}  # a transposition and a substitution: two deletions a side
+    # One deletion a side for short keys: a substitution (Indel 2) meets, Aram (Indel 3) not.
+    assert dict(zip(short_ids.tolist(), short_distances.tolist(), strict=True)) == {3: 0, 4: 2}
+
+
+def test_two_edits_and_another_script_still_find_the_entity(crowded: NameIndex) -> None:
+    # Khachatryan in Cyrillic with a transposition and a wrong letter (Хачтарям).
+    assert _ids(crowded, "Хачтарям Вардан")[:1] == ["khachatryan"]
+    # German romanisation of Кудрявцев with a typo on top.
+    assert "kudryavtsev" in _ids(crowded, "Ewgenij Kudrjawzwe")
+
+
+def test_hard_negatives_sharing_a_surname_stay_below_review(crowded: NameIndex) -> None:
+    assert "petrosyan" not in _ids(crowded, "Aram Petrosyan")
+    assert "petrosyan" in _ids(crowded, "Aram Petrosyan", threshold=0.3)
+    # The father's name of a listed man is not his given name.
+    assert "karimov" not in _ids(crowded, "Natiq Kərimov")
+    # Same place name, another trade: another company.
+    assert "araz" not in _ids(crowded, "Araz Trade")
+    assert _ids(crowded, "ООО «Араз Лоджистикс»")[:1] == ["araz"]
+
+
+def test_words_written_together_or_apart_meet(crowded: NameIndex) -> None:
+    assert _ids(crowded, "Zangezurtrans")[:1] == ["zangezur"]
+    merged = NameIndex([WatchEntity("m", "Company", ("Zangezurtrans MMC",), "t")])
+    assert _ids(merged, "Zangezur Trans LLC") == ["m"]
+
+
+def test_identifier_alone_brings_in_the_entity(crowded: NameIndex) -> None:
+    query = Query(analyse_name("Unrelated Name"), identifiers=(parse_identifier("7701234567"),))  # type: ignore[arg-type]
+    assert "zangezur" in [m.entity.entity_id for m in screen(crowded, query, 0.0)]
+
+
+def test_a_saved_index_maps_back_and_screens_the_same(crowded: NameIndex, tmp_path: Path) -> None:
+    crowded.save(tmp_path / "index")
+    loaded = NameIndex.load(tmp_path / "index")
+    assert len(loaded) == len(crowded)
+    assert list(loaded.entities[-len(LISTED) :]) == LISTED
+    assert loaded.names[5] == crowded.names[5]
+    for name in ("Хачтарям Вардан", "Aram Petrosyan", "Zangezurtrans", "Ewgenij Kudrjawzwe"):
+        query = Query(analyse_name(name))
+        assert screen(loaded, query, 0.3) == screen(crowded, query, 0.3)
+
+
+def test_shortlist_is_bounded_and_ranks_the_closest_first(crowded: NameIndex) -> None:
+    shortlist = crowded.shortlist(analyse_name("Vardan Khachatryan"))
+    assert len(shortlist) <= 48
+    first = crowded.entity_of(shortlist[0])
+    assert first.entity_id == "khachatryan"
