@@ -113,6 +113,14 @@ def test_two_workers_two_concurrent_actions_one_wins(
     finally:
         ctx.close()
     assert len(pids) == 2, "both workers answered"
+    metrics = httpx.get(f"{base}/metrics").text  # answered by one worker, counting both
+    route = 'route="/movements/{mrn}/release"'
+    assert (
+        f'corridor_http_requests_total{{method="POST",{route},status="200"}} {rounds}.0' in metrics
+    )
+    assert (
+        f'corridor_http_requests_total{{method="POST",{route},status="409"}} {rounds}.0' in metrics
+    )
 
 
 def _worker_pids(log: Path) -> set[int]:
