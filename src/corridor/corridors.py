@@ -24,15 +24,20 @@ from corridor.domain.network import (
     Segment,
     Sovereign,
 )
+from corridor.domain.oversight import MONITOR_PREFIX, CosigningPolicy, LogOversight, LogWitness
+from corridor.ledger.cosignature import cosignature_verifier
+from corridor.ledger.note import NoteError
 from corridor.paths import corridors_dir
 
 _OFFICE_CODE = re.compile(r"^[A-Z]{2}[A-Z0-9]{6}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_MONITOR = re.compile(r"^monitor:[a-z0-9][a-z0-9._-]*$")
+_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 ACTING_ROLES = frozenset({Role.CUSTOMS, Role.FRONT_OFFICE, Role.OPERATOR})
 _TOP_KEYS = {
     "code", "name", "languages", "time_limit_hours", "fees", "states", "offices", "segments",
-    "screening", "simulation",
+    "screening", "simulation", "log",
 }  # fmt: skip
 _OFFICE_KEYS = {
     "names",
@@ -81,6 +86,7 @@ def corridor_from_dict(data: Mapping[str, Any]) -> Corridor:
         fees=_fees(_table(data, "fees", "")),
         screening=_optional_table(data, "screening"),
         simulation=_optional_table(data, "simulation"),
+        log=_log(_optional_table(data, "log"), states),
     )
 
 
@@ -206,6 +212,52 @@ def _fees(table: Mapping[str, Any]) -> FeeSchedule:
             raise InvalidCorridor(f"fees.{key}", "a non-negative amount in minor units")
         amounts[key] = value
     return FeeSchedule(currency=currency, **amounts)
+
+
+def _log(table: Mapping[str, Any], states: Mapping[str, Sovereign]) -> LogOversight:
+    """``[log]``: the witnesses of the corridor's log and the cosigning policy."""
+    _no_unknown_keys(table, {"witnesses", "policy"}, "log")
+    entries = _list(table, "witnesses", "log", dict) if "witnesses" in table else []
+    witnesses = tuple(_witness(i, entry, states) for i, entry in enumerate(entries))
+    for index, witness in enumerate(witnesses):
+        for key in ("name", "vkey", "url"):
+            if getattr(witness, key) in {getattr(w, key) for w in witnesses[:index]}:
+                raise InvalidCorridor(f"log.witnesses[{index}].{key}", "two witnesses share it")
+    oversight = LogOversight(witnesses=witnesses)
+    policy = _as_table(table.get("policy", {}), "log.policy")
+    return LogOversight(witnesses, _cosigning_policy(policy, oversight))
+
+
+def _witness(index: int, entry: Mapping[str, Any], states: Mapping[str, Sovereign]) -> LogWitness:
+    path = f"log.witnesses[{index}]"
+    _no_unknown_keys(entry, {"name", "vkey", "url", "party"}, path)
+    witness = LogWitness(*(_str(entry, key, path) for key in ("name", "vkey", "url", "party")))
+    try:
+        cosignature_verifier(witness.vkey)
+    except NoteError as error:
+        raise InvalidCorridor(f"{path}.vkey", f"a cosigner key (type 0x04): {error}") from None
+    if not _URL.match(witness.url):
+        raise InvalidCorridor(f"{path}.url", "an http:// or https:// URL")
+    if witness.party not in states and not _MONITOR.match(witness.party):
+        allowed = ", ".join(states)
+        raise InvalidCorridor(f"{path}.party", f"one of {allowed} or {MONITOR_PREFIX}<name>")
+    return witness
+
+
+def _cosigning_policy(table: Mapping[str, Any], oversight: LogOversight) -> CosigningPolicy:
+    _no_unknown_keys(table, {"parties", "monitors"}, "log.policy")
+    parties = tuple(_list(table, "parties", "log.policy", str)) if "parties" in table else ()
+    for index, party in enumerate(parties):
+        if not oversight.of_party(party) or party in parties[:index]:
+            raise InvalidCorridor(f"log.policy.parties[{index}]", "a state with a witness, once")
+    monitors = table.get("monitors", 0)
+    if not isinstance(monitors, int) or isinstance(monitors, bool):
+        raise InvalidCorridor("log.policy.monitors", "a whole number")
+    if not 0 <= monitors <= len(oversight.monitors):
+        raise InvalidCorridor(
+            "log.policy.monitors", "at most the number of monitors with a witness"
+        )
+    return CosigningPolicy(parties, monitors)
 
 
 def _names(entry: Mapping[str, Any], path: str, languages: tuple[str, ...]) -> dict[str, str]:

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from corridor.api.app import create_app as create_api
 from corridor.bootstrap import Context
+from corridor.domain.oversight import CosigningPolicy, LogOversight, LogWitness
 from corridor.ledger.cosignature import CosignatureSigner
 from corridor.ledger.witness import Witness
 from corridor.witness.server import create_app
@@ -54,6 +55,10 @@ class RunningWitness:
     signer: CosignatureSigner
     storage: SqliteWitnessStorage
     url: str = ""
+
+    @property
+    def config(self) -> LogWitness:
+        return LogWitness(self.name, self.signer.verifier().vkey, self.url, self.party)
 
 
 def make_witness(
@@ -107,6 +112,14 @@ def asgi_post(app: Any, path: str, body: bytes) -> httpx.Response:
             return response
 
     return asyncio.run(call())
+
+
+def with_witnesses(
+    ctx: Context, witnesses: list[RunningWitness], parties: tuple[str, ...], monitors: int
+) -> None:
+    """Configure ``ctx``'s corridor with these witnesses and policy."""
+    oversight = LogOversight(tuple(w.config for w in witnesses), CosigningPolicy(parties, monitors))
+    ctx.corridor = replace(ctx.corridor, log=oversight)
 
 
 # --- The log served over HTTP by corridor's API, with a tamperer in front -------------

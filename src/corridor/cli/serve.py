@@ -23,7 +23,8 @@ def serve(
         True,
         "--sequencer/--no-sequencer",
         help="Also run the log's sequencer here (a checkpoint at least every second while "
-        "entries arrive). Turn it off where another process sequences the same database.",
+        "entries arrive), and collect the cosignatures of the witnesses the corridor file "
+        "lists. Turn it off where another process sequences the same database.",
     ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, metrics at /metrics)."""
@@ -31,6 +32,7 @@ def serve(
 
     from corridor.api.observability import configure_logging
     from corridor.log_service import Sequencer
+    from corridor.witnessing import Cosigning
 
     ctx = open_context()  # fails now, with one line, if the database is not initialised
     if OPTIONS.database_url:
@@ -44,6 +46,9 @@ def serve(
     background = Sequencer(ctx) if sequencer else None
     if background is not None:
         background.start()  # in this (supervising) process: one sequencer per server
+    cosigning = Cosigning(ctx) if background is not None and ctx.corridor.log.witnesses else None
+    if cosigning is not None:
+        cosigning.start()  # beside it: the witnesses' cosignatures on each new checkpoint
     try:
         uvicorn.run(
             "corridor.api.app:create_app",
@@ -56,6 +61,8 @@ def serve(
             log_config=None,
         )
     finally:
+        if cosigning is not None:
+            cosigning.stop()
         if background is not None:
             background.stop()
         ctx.close()

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from corridor.domain.errors import InvalidDeclaration
+from corridor.domain.oversight import LogOversight
 
 
 class Mode(StrEnum):
@@ -103,6 +104,7 @@ class Corridor:
     fees: FeeSchedule
     screening: Mapping[str, Any] = field(default_factory=dict)
     simulation: Mapping[str, Any] = field(default_factory=dict)
+    log: LogOversight = field(default_factory=LogOversight)
 
     def office(self, code: str) -> Office:
         return self.offices[code]
