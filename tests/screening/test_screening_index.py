@@ -63,9 +63,10 @@ def test_crc32_of_rows_is_zlib_crc32() -> None:
     assert crc32_rows(rows).tolist() == [zlib.crc32(w) for w in words]
 
 
-def test_deletions_go_two_deep_for_long_keys_only() -> None:
+def test_deletions_go_two_deep_from_five_bytes() -> None:
     assert max(deletions(b"kaCatran").values()) == 2
-    assert max(deletions(b"arman").values()) == 1
+    assert max(deletions(b"arman").values()) == 2
+    assert max(deletions(b"aram").values()) == 1
     assert deletions(b"an") == {b"an": 0}
 
 
@@ -75,7 +76,7 @@ def test_deletion_table_reports_the_indel_distance() -> None:
     (near_ids, near_distances), (short_ids, short_distances) = table.lookup([b"kaCtaram", b"arman"])
     found = dict(zip(near_ids.tolist(), near_distances.tolist(), strict=True))
     assert found == {0: 4, 1: 0}  # a transposition and a substitution: two deletions a side
-    # One deletion a side for short keys: a substitution (Indel 2) meets, Aram (Indel 3) not.
+    # Two short keys meet up to Indel 2 (a substitution), so Aram (Indel 3) does not.
     assert dict(zip(short_ids.tolist(), short_distances.tolist(), strict=True)) == {3: 0, 4: 2}
 
 

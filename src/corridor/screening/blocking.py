@@ -33,7 +33,7 @@ MAX_SHORTLIST = 48  # names scored exactly per query
 MAX_SINGLE_POSTING = 5000  # a one-word query skips keys held by more names than this
 MAX_RARE_POSTING = 16  # a key this rare brings in its names on its own
 FAMILY_DISTANCE = 1  # a key of the same name family counts as this far
-SINGLE_RANK, RARE_RANK, JOINED_RANK = 2, 4, 2
+SINGLE_RANK, RARE_RANK, JOINED_RANK = 2, 4, 0
 NEAR_CACHE = 1 << 16  # query tokens whose near keys are remembered (cleared when full)
 
 Near = tuple[Int64s, Int64s]  # listed key numbers (ascending) and the distance of each
@@ -133,9 +133,9 @@ class Blocking:
         partner = codes >> 32
         if not len(other.keys):
             return _nothing()
-        where = np.minimum(np.searchsorted(other.keys, partner), len(other.keys) - 1)
+        where = np.minimum(other.keys.searchsorted(partner), len(other.keys) - 1)
         hit = other.keys[where] == partner
-        own = rare.distances[np.searchsorted(rare.keys, rows[hit])]
+        own = rare.distances[rare.keys.searchsorted(rows[hit])]
         return (codes[hit] & 0xFFFFFFFF), own + other.distances[where[hit]]
 
     def _postings(self, near: list[NearKeys], one_word: bool) -> list[Near]:
@@ -161,7 +161,7 @@ class Blocking:
         sizes = lists.sizes(keys)
         keep = (sizes > 0) & (sizes <= most)
         _, names = lists.gather(keys[keep])
-        return names.astype(np.int64), np.repeat(distances[keep] + rank, sizes[keep])
+        return names.astype(np.int64), (distances[keep] + rank).repeat(sizes[keep])
 
     def _joined(self, form: NameForm) -> Near:
         """Words written together on one side and apart on the other (Zangezurtrans)."""

@@ -65,8 +65,8 @@ def equal_range(values: npt.NDArray[Any], value: int) -> tuple[int, int]:
     """Where `value` sits in the sorted `values` (searched in their own dtype: mixing
     dtypes would make numpy convert the whole array first)."""
     wanted = np.array([value], dtype=values.dtype)
-    start = int(np.searchsorted(values, wanted, "left")[0])
-    return start, int(np.searchsorted(values, wanted, "right")[0])
+    start = int(values.searchsorted(wanted, "left")[0])
+    return start, int(values.searchsorted(wanted, "right")[0])
 
 
 def ranges(starts: Int64s, stops: Int64s) -> Int64s:
@@ -75,7 +75,7 @@ def ranges(starts: Int64s, stops: Int64s) -> Int64s:
     total = int(counts.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64)
-    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    shift: Int64s = (starts - (counts.cumsum() - counts)).repeat(counts)
     return shift + np.arange(total, dtype=np.int64)
 
 
@@ -150,7 +150,7 @@ class Csr:
         """(row of each value, values) for the given rows, concatenated."""
         starts, stops = self.offsets[positions], self.offsets[positions + 1]
         where = ranges(starts, stops)
-        return np.repeat(positions, stops - starts), self.values[where]
+        return positions.repeat(stops - starts), self.values[where]
 
     def save(self, folder: Path, name: str) -> None:
         np.save(folder / f"{name}.offsets.npy", self.offsets)

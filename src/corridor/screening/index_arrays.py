@@ -32,7 +32,7 @@ from corridor.screening.columns import (
 )
 from corridor.screening.entity import WatchEntity
 from corridor.screening.name_variants import symbol_of
-from corridor.screening.names import analyse_name, phonetic_key
+from corridor.screening.names import TokenKind, name_words, phonetic_key, token_facts
 from corridor.screening.nearkeys import DeletionTable
 
 FORMAT = "corridor-name-index/1"
@@ -109,6 +109,7 @@ class _Builder:
         self.kinds: list[int] = []
         self.token_ids: dict[str, int] = {}
         self.token_key: list[int] = []
+        self.token_kind: list[TokenKind] = []
         self.key_ids: dict[str, int] = {}
         self.form_ids: dict[tuple[str, ...], int] = {}
         self.pair_keys: list[int] = []
@@ -123,31 +124,34 @@ class _Builder:
             self.identifiers.setdefault(identifier.value, []).append(number)
 
     def add_name(self, entity: int, text: str) -> None:
-        form = analyse_name(text)
-        if not form.tokens:
+        words = name_words(text)
+        if not words.tokens:
             return
         position = len(self.name_entity)
         self.name_entity.append(entity)
         self.name_text.append(text)
-        self.name_forms.append(self.form_ids.setdefault(form.legal_forms, len(self.form_ids)))
-        self.name_sizes.append(len(form.tokens))
-        self.tokens.extend(
-            self._token_id(t, k) for t, k in zip(form.tokens, form.keys, strict=True)
-        )
-        self.kinds.extend(form.kinds)
-        keys = sorted({self.key_ids[k] for k in form.keys})[:MAX_PAIRED_KEYS]
+        self.name_forms.append(self.form_ids.setdefault(words.legal_forms, len(self.form_ids)))
+        self.name_sizes.append(len(words.tokens))
+        token_ids = [self._token_id(t) for t in words.tokens]
+        self.tokens.extend(token_ids)
+        for token_id, father in zip(token_ids, words.fathers, strict=True):
+            self.kinds.append(TokenKind.PATRONYMIC if father else self.token_kind[token_id])
+        keys = sorted({self.token_key[t] for t in token_ids})[:MAX_PAIRED_KEYS]
         for key, other in permutations(keys, 2):
             self.pair_keys.append(key)
             self.pair_values.append(other << 32 | position)
-        if len(form.tokens) > 1:
-            self.joined.append(crc32(phonetic_key("".join(form.tokens)).encode()) << 32 | position)
+        if len(token_ids) > 1:
+            joined = phonetic_key("".join(words.tokens)).encode()
+            self.joined.append(crc32(joined) << 32 | position)
 
-    def _token_id(self, token: str, key: str) -> int:
+    def _token_id(self, token: str) -> int:
         known = self.token_ids.get(token)
         if known is not None:
             return known
+        key, _, kind = token_facts.__wrapped__(token)
         self.token_ids[token] = len(self.token_key)
         self.token_key.append(self.key_ids.setdefault(key, len(self.key_ids)))
+        self.token_kind.append(kind)
         return len(self.token_key) - 1
 
     def arrays(self) -> IndexArrays:

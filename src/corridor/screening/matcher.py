@@ -14,6 +14,7 @@ from corridor.screening import evidence
 from corridor.screening.entity import WatchEntity
 from corridor.screening.index import NameIndex
 from corridor.screening.scoring import (
+    Aligned,
     ListedTokens,
     NameAgreement,
     Query,
@@ -46,6 +47,7 @@ class _Best:
     name_score: float
     name_number: int
     listed: ListedTokens
+    aligned: Aligned
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def screen(
     kept = [s for s in _scored(index, query, scorer, threshold) if s.score >= threshold]
     entities = {s.entity_number: index.entities[s.entity_number] for s in kept}
     kept.sort(key=lambda s: (-s.score, entities[s.entity_number].entity_id))
-    return [_match(index, query, scorer, s, entities[s.entity_number]) for s in kept[:limit]]
+    return [_match(index, query, s, entities[s.entity_number]) for s in kept[:limit]]
 
 
 def _best_names(index: NameIndex, query: Query, scorer: QueryScorer) -> dict[int, _Best]:
@@ -78,10 +80,10 @@ def _best_names(index: NameIndex, query: Query, scorer: QueryScorer) -> dict[int
     for number, entity, listed in zip(
         shortlist, entities, index.listed_tokens(shortlist), strict=True
     ):
-        score = scorer.score(listed)
+        score, aligned = scorer.agreement(listed)
         known = best.get(entity)
         if known is None or score > known.name_score:
-            best[entity] = _Best(score, number, listed)
+            best[entity] = _Best(score, number, listed, aligned)
     return best
 
 
@@ -103,14 +105,14 @@ def _scored(index: NameIndex, query: Query, scorer: QueryScorer, threshold: floa
     return out
 
 
-def _match(
-    index: NameIndex, query: Query, scorer: QueryScorer, scored: _Scored, entity: WatchEntity
-) -> Match:
+def _match(index: NameIndex, query: Query, scored: _Scored, entity: WatchEntity) -> Match:
     best = scored.best
     listed = index.name_form(best.name_number, best.listed)
-    score, aligned = scorer.agreement(best.listed)
-    pairs = tuple(TokenPair(query.name.tokens[q], listed.tokens[li], s) for q, li, s in aligned)
-    reasons = (name_reason(query, NameAgreement(score, listed, pairs)), *scored.evidence)
+    pairs = tuple(
+        TokenPair(query.name.tokens[q], listed.tokens[li], s) for q, li, s in best.aligned
+    )
+    agreement = NameAgreement(best.name_score, listed, pairs)
+    reasons = (name_reason(query, agreement), *scored.evidence)
     return Match(entity=entity, score=round(scored.score, 4), reasons=reasons)
 
 

@@ -95,22 +95,48 @@ class NameForm:
 
 def analyse_name(text: str) -> NameForm:
     """Normalise, split, drop legal forms, transliterate, key and weigh one name."""
+    words = name_words(text)
+    facts = [token_facts(t) for t in words.tokens]
+    keys = tuple(key for key, _, _ in facts)
+    symbols = tuple(symbol for _, symbol, _ in facts)
+    kinds = tuple(
+        TokenKind.PATRONYMIC if father else kind
+        for (_, _, kind), father in zip(facts, words.fathers, strict=True)
+    )
+    weights = tuple(KIND_WEIGHTS[k] for k in kinds)
+    return NameForm(text, words.tokens, keys, weights, words.legal_forms, symbols, kinds)
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """The Latin tokens of a name, which of them are fathers' names, its legal forms."""
+
+    tokens: tuple[str, ...]
+    fathers: tuple[bool, ...]
+    legal_forms: tuple[str, ...]
+
+
+def name_words(text: str) -> NameWords:
+    """Normalise, split, drop legal forms and patronymic markers, transliterate."""
     words = split_words(text)
     words, legal_forms = split_legal_forms(words)
     latin = [transliterate_word(w) for w in words]
     latin, more_forms = split_legal_forms([w for w in latin if w])
     patronymics = _patronymic_positions(latin)
-    tokens = [t for t in latin if t not in PATRONYMIC_MARKERS]
-    keys = tuple(phonetic_key(t) for t in tokens)
-    symbols = tuple(symbol_of(k) for k in keys)
-    positions = [p for p, t in enumerate(latin) if t not in PATRONYMIC_MARKERS]
-    kinds = tuple(
-        token_kind(t, s, p in patronymics)
-        for t, s, p in zip(tokens, symbols, positions, strict=True)
+    kept = [p for p, t in enumerate(latin) if t not in PATRONYMIC_MARKERS]
+    return NameWords(
+        tuple(latin[p] for p in kept),
+        tuple(p in patronymics for p in kept),
+        tuple(dict.fromkeys([*legal_forms, *more_forms])),
     )
-    weights = tuple(KIND_WEIGHTS[k] for k in kinds)
-    forms = tuple(dict.fromkeys([*legal_forms, *more_forms]))
-    return NameForm(text, tuple(tokens), keys, weights, forms, symbols, kinds)
+
+
+@lru_cache(maxsize=1 << 18)
+def token_facts(token: str) -> tuple[str, str | None, TokenKind]:
+    """A token's phonetic key, name family and kind (unless it is a father's name)."""
+    key = phonetic_key(token)
+    symbol = symbol_of(key)
+    return key, symbol, token_kind(token, symbol, patronymic=False)
 
 
 def split_words(text: str) -> list[str]:

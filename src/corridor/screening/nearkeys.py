@@ -4,10 +4,11 @@ Every listed phonetic key is filed under itself and under every string made by d
 up to `deletion_depth` of its bytes; a query key is looked up under its own deletions,
 by CRC-32. Two keys meet when they share a subsequence that misses at most that many
 bytes of each, and the deletions on both sides add up to their Indel distance
-(insertions and deletions; a substitution counts two). With two deletions a side for
-long keys, a typo and a transcription change in one surname (Kudryavtsev / Kudrjawzew,
-Hovhannisyan / Овханнисан) still meet; short keys take one, very short ones none, or
-every short key would be near every other.
+(insertions and deletions; a substitution counts two). Keys of 5 bytes or more go two
+deletions deep; a pair counts as near at Indel distance 4 when either key has 8 bytes
+or more (a typo and a transcription change in one surname: Khachatryan / Хачтарям,
+Kudryavtsev / Kudrjawzwe), at 2 otherwise (Антонян / Антонн, Sibir / Siir): two
+short keys four apart share too little to say anything.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from corridor.screening.columns import (
 )
 
 ONE_DELETION_FROM = 3  # bytes; shorter keys are looked up exactly
-TWO_DELETIONS_FROM = 8  # bytes
+TWO_DELETIONS_FROM = 5  # bytes
+LONG_KEY = 8  # bytes; a pair with a key this long may be 4 apart, others 2
 _CHUNK = 1 << 15  # keys hashed at once while building
 
 
@@ -89,13 +91,18 @@ class DeletionTable:
             (zlib.crc32(text) for v in variants for text in v), dtype=np.uint32, count=len(owners)
         )
         made = np.fromiter((d for v in variants for d in v.values()), np.int64, len(owners))
+        lengths = np.array([len(k) for k in keys], dtype=np.int64)
         starts = np.searchsorted(self.hashes, hashes, "left")
         stops = np.searchsorted(self.hashes, hashes, "right")
         entries = self.entries[ranges(starts, stops)].astype(np.int64)
         hits = stops - starts
         owner = np.repeat(owners, hits)
         found = entries >> 2
-        distance = (entries & 3) + np.repeat(made, hits)
+        listed_made = entries & 3
+        distance = listed_made + np.repeat(made, hits)
+        longest = np.maximum(lengths[owner], lengths[owner] - distance + 2 * listed_made)
+        near = distance <= np.where(longest >= LONG_KEY, 4, 2)
+        owner, found, distance = owner[near], found[near], distance[near]
         order = np.lexsort((distance, found, owner))
         owner, found, distance = owner[order], found[order], distance[order]
         first = np.ones(len(owner), dtype=bool)

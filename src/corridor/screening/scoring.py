@@ -129,9 +129,9 @@ class QueryScorer:
 
     def __init__(self, query: NameForm) -> None:
         self.query = query
-        self._similarities: dict[tuple[int, str], float] = {}
+        self._rows: dict[str, list[float]] = {}  # listed token -> similarity to each token
         self._joined = phonetic_key("".join(query.tokens))
-        self._positions = range(len(query.tokens))
+        self._weights = query.weights
         self._fathers = TokenKind.PATRONYMIC in query.kinds
 
     def score(self, listed: ListedTokens) -> float:
@@ -139,14 +139,22 @@ class QueryScorer:
 
     def agreement(self, listed: ListedTokens) -> tuple[float, Aligned]:
         """The name agreement and the token pairs it rests on."""
-        query = self.query
-        q_count, l_count = len(query.tokens), len(listed.tokens)
-        aligned, used_q, used_l = _align(self._scored(listed), q_count, l_count)
-        earned = sum(
-            _credit(s) * (query.weights[q] + KIND_WEIGHTS[listed.kinds[li]]) for q, li, s in aligned
-        )
-        conflict = len(used_q) < q_count and len(used_l) < l_count
-        total = _total_weight(query.kinds, used_q, q_count > l_count, conflict)
+        q_count, l_count = len(self._weights), len(listed.tokens)
+        aligned: Aligned = []
+        used_q = used_l = 0  # bit sets
+        earned = 0.0
+        for similarity, q, li in self._scored(listed):
+            if used_q >> q & 1 or used_l >> li & 1:
+                continue
+            used_q |= 1 << q
+            used_l |= 1 << li
+            aligned.append((q, li, similarity))
+            weights = self._weights[q] + KIND_WEIGHTS[listed.kinds[li]]
+            earned += (similarity - TOKEN_FLOOR) / (1.0 - TOKEN_FLOOR) * weights
+            if len(aligned) == q_count or len(aligned) == l_count:
+                break
+        conflict = len(aligned) < q_count and len(aligned) < l_count
+        total = _total_weight(self.query.kinds, used_q, q_count > l_count, conflict)
         total += _total_weight(listed.kinds, used_l, l_count > q_count, conflict)
         score = earned / total if total else 0.0
         if q_count != l_count:
@@ -158,24 +166,28 @@ class QueryScorer:
 
     def _scored(self, listed: ListedTokens) -> list[tuple[float, int, int]]:
         """(similarity, query token, listed token) of every pairable pair above the floor."""
-        query = self.query
-        known = self._similarities
         fathers = self._fathers or TokenKind.PATRONYMIC in listed.kinds
         scored = []
         for li, token in enumerate(listed.tokens):
-            for q in self._positions:
-                if fathers and not _pairable(query.kinds, q, listed.kinds, li):
-                    continue
-                similarity = known.get((q, token))
-                if similarity is None:
-                    similarity = known[q, token] = _similarity(
-                        query.tokens[q], query.keys[q], query.symbols[q],
-                        token, listed.keys[li], listed.symbols[li],
-                    )  # fmt: skip
-                if similarity > TOKEN_FLOOR:
+            row = self._rows.get(token)
+            if row is None:
+                row = self._rows[token] = self._row(token, listed.keys[li], listed.symbols[li])
+            for q, similarity in enumerate(row):
+                if similarity > TOKEN_FLOOR and (
+                    not fathers or _pairable(self.query.kinds, q, listed.kinds, li)
+                ):
                     scored.append((similarity, q, li))
         scored.sort(reverse=True)
         return scored
+
+    def _row(self, token: str, key: str, symbol: str | None) -> list[float]:
+        query = self.query
+        return [
+            _similarity(q_token, q_key, q_symbol, token, key, symbol)
+            for q_token, q_key, q_symbol in zip(
+                query.tokens, query.keys, query.symbols, strict=True
+            )
+        ]
 
 
 def best_name(query: NameForm, names: Sequence[NameForm]) -> NameAgreement | None:
@@ -185,24 +197,6 @@ def best_name(query: NameForm, names: Sequence[NameForm]) -> NameAgreement | Non
         if best is None or agreement.score > best.score:
             best = agreement
     return best
-
-
-def _align(
-    scored: list[tuple[float, int, int]], q_count: int, l_count: int
-) -> tuple[Aligned, set[int], set[int]]:
-    """Greedy one-to-one alignment, best similarity first."""
-    aligned: Aligned = []
-    used_q: set[int] = set()
-    used_l: set[int] = set()
-    for similarity, q, li in scored:
-        if q in used_q or li in used_l:
-            continue
-        used_q.add(q)
-        used_l.add(li)
-        aligned.append((q, li, similarity))
-        if len(used_q) == q_count or len(used_l) == l_count:
-            break
-    return aligned, used_q, used_l
 
 
 def _pairable(q_kinds: Sequence[TokenKind], q: int, l_kinds: Sequence[TokenKind], li: int) -> bool:
@@ -218,14 +212,13 @@ def _credit(similarity: float) -> float:
     return max(0.0, (similarity - TOKEN_FLOOR) / (1.0 - TOKEN_FLOOR))
 
 
-def _total_weight(
-    kinds: Sequence[TokenKind], matched: set[int], longer: bool, conflict: bool
-) -> float:
+def _total_weight(kinds: Sequence[TokenKind], matched: int, longer: bool, conflict: bool) -> float:
+    """Weight of a name's tokens: `matched` (a bit set) in full, the others reduced."""
     factor = EXTRA_TOKEN_FACTOR if longer else 1.0
     total = 0.0
     for i, kind in enumerate(kinds):
         weight = KIND_WEIGHTS[kind]
-        if i in matched:
+        if matched >> i & 1:
             total += weight
         elif conflict and kind == TokenKind.GENERIC:
             total += CONFLICT_WEIGHT
