@@ -122,29 +122,51 @@ def _bodies(count: int, run: str) -> list[bytes]:
 async def _load(
     base: str, bodies: list[bytes], token: str, concurrency: int, seconds: float
 ) -> tuple[int, int, float, list[float]]:
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    """Send the bodies from ``concurrency`` keep-alive connections; a minimal HTTP/1.1
+    client on asyncio streams, so that the load generator takes little of the CPU the
+    servers need (httpx took more than the bare endpoint itself)."""
+    host, port = base.removeprefix("http://").split(":")
     queue = list(reversed(bodies))
     latencies: list[float] = []
     failed = 0
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    head = (
+        f"POST /movements HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+    ).encode()
 
-    async def worker(client: httpx.AsyncClient) -> None:
+    async def worker() -> None:
         nonlocal failed
-        while queue and time.monotonic() < deadline:
-            body = queue.pop()
-            started = time.perf_counter()
-            answer = await client.post("/movements", content=body, headers=headers)
-            if answer.status_code == 201:
-                latencies.append(time.perf_counter() - started)
-            else:
-                failed += 1
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            while queue and time.monotonic() < deadline:
+                body = queue.pop()
+                started = time.perf_counter()
+                writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                status = await _response(reader)
+                if status == 201:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    failed += 1
+        finally:
+            writer.close()
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return len(latencies), failed, elapsed, latencies
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return len(latencies), failed, time.perf_counter() - started, latencies
+
+
+async def _response(reader: asyncio.StreamReader) -> int:
+    """Read one response; its status code."""
+    header = await reader.readuntil(b"\r\n\r\n")
+    lines = header.split(b"\r\n")
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return int(lines[0].split()[1])
 
 
 def _measure(name: str, base: str, token: str, args: argparse.Namespace) -> Result:
@@ -224,8 +246,9 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
         f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores (load average {args.load:.1f} at "
         "the start: the box was shared with other jobs), Python "
         f"{platform.python_version()}. `corridor serve --workers {args.workers}` on 127.0.0.1; "
-        f"{args.concurrency} concurrent keep-alive connections (httpx, in one process on the same "
-        f"box) lodge {args.movements:,} distinct declarations (the example, with its own LRN) "
+        f"{args.concurrency} concurrent keep-alive connections (a minimal asyncio HTTP/1.1 "
+        f"client, in one process on the same box) lodge {args.movements:,} distinct "
+        "declarations (the example, with its own LRN) "
         f"after {args.warmup} to warm up. Each lodging validates, screens, allocates an MRN, "
         "stores the movement, its event, its itinerary and its log entry in one transaction. "
         "The bare endpoint parses the same body and answers small JSON. "

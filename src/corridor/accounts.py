@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
 from corridor.bootstrap import Context
@@ -48,16 +49,35 @@ def list_principals(ctx: Context) -> list[PrincipalRecord]:
 
 def revoke_principal(ctx: Context, principal_id: str) -> PrincipalRecord:
     """Revoke the principal's token: every later request with it gets 401."""
+    _REMEMBERED.clear()
     with ctx.engine.begin() as connection:
-        return PrincipalRepository(connection).revoke(principal_id, ctx.now())
+        record = PrincipalRepository(connection).revoke(principal_id, ctx.now())
+    _REMEMBERED.clear()  # again: a request may have remembered it while this ran
+    return record
 
 
 def authenticate(ctx: Context, token: str) -> Principal | None:
-    """The active principal holding ``token``, or ``None`` (unknown or revoked)."""
+    """The active principal holding ``token``, or ``None`` (unknown or revoked).
+
+    A token found is remembered for ``REMEMBER_SECONDS`` in this process, so that a
+    burst of requests does not read the register (on SQLite, take its lock) each time:
+    a token revoked elsewhere stops working within that time, one revoked in this process
+    at once."""
     if not token.startswith(TOKEN_PREFIX):
         return None
+    digest = token_hash(token)
+    remembered = _REMEMBERED.get(digest)
+    if remembered is not None and remembered[0] > time.monotonic():
+        return remembered[1]
     with ctx.engine.connect() as connection:
-        return PrincipalRepository(connection).by_token_hash(token_hash(token))
+        principal = PrincipalRepository(connection).by_token_hash(digest)
+    if principal is not None:
+        _REMEMBERED[digest] = (time.monotonic() + REMEMBER_SECONDS, principal)
+    return principal
+
+
+REMEMBER_SECONDS = 2.0
+_REMEMBERED: dict[str, tuple[float, Principal]] = {}
 
 
 def check_principal(corridor: Corridor, principal: Principal) -> None:

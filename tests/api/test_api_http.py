@@ -230,3 +230,22 @@ def test_each_request_is_one_structured_log_line(
         "duration_ms": 0, "principal": "operator", "role": "operator", "request_id": "req-7",
         "pid": os.getpid(),
     }  # fmt: skip
+
+
+def test_a_token_revoked_elsewhere_stops_working_within_the_remembered_time(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import update
+
+    from corridor.store.access_tables import principals
+
+    assert client.get("/me", headers=bearer(tokens["monitor"])).status_code == 200
+    with api_ctx.engine.begin() as connection:  # as `corridor users revoke` in another process
+        connection.execute(
+            update(principals)
+            .where(principals.c.id == "monitor")
+            .values(revoked_at=datetime.now(UTC))
+        )
+    assert client.get("/me", headers=bearer(tokens["monitor"])).status_code == 200  # remembered
+    monkeypatch.setattr(accounts, "_REMEMBERED", {})
+    assert client.get("/me", headers=bearer(tokens["monitor"])).status_code == 401
