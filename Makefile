@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= sqlite:///var/demo.sqlite
 DEMO_MOVEMENTS ?= 200
 
-.PHONY: setup demo test unit lint format typecheck bench lock clean simulate
+.PHONY: setup demo test unit lint format typecheck bench soak lock clean simulate
 
 setup: $(STAMP)
 
@@ -50,6 +50,11 @@ simulate: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# The long fault tests and a soak under load with kill -9; figures in docs/benchmarks.md.
+soak: setup
+	CORRIDOR_SOAK=1 $(BIN)/pytest -q -m slow tests/faults
+	$(BIN)/python -m bench.soak
 
 # Regenerate the lock after changing dependencies in pyproject.toml (needs uv).
 lock:

@@ -21,13 +21,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SOAK_ONLY = frozenset({"soak"})  # minutes long: `make soak` runs it, not `make bench`
 
 
 def benchmarks(directory: Path = HERE) -> list[str]:
     """Names of the modules in ``directory`` that define a top-level main(), sorted."""
     found = []
     for path in sorted(directory.glob("*.py")):
-        if path.name.startswith("_"):
+        if path.name.startswith("_") or path.stem in SOAK_ONLY:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         if any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body):

@@ -47,6 +47,7 @@ def test_python_m_bench_finds_the_modules_with_a_main(bench: Bench) -> None:
     found = bench("__main__").benchmarks()
     assert {"log_durable", "log_integration", "log_pymerkle"} <= set(found)
     assert "log_report" not in found and "__main__" not in found
+    assert "soak" not in found  # minutes long: only `make soak` runs it
 
 
 def test_the_hashing_limit_computes_the_root_integration_commits(bench: Bench) -> None:
