@@ -12,6 +12,7 @@ from dataclasses import replace
 from corridor import services
 from corridor.bootstrap import Context
 from corridor.domain.authorisation import authorise
+from corridor.domain.commands import Command
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import NotFound
 from corridor.domain.events import MovementEvent
@@ -80,3 +81,18 @@ def risk_assessment(ctx: Context, mrn: str, principal: Principal) -> RiskAssessm
     if movement.risk is None:
         raise NotFound(f"movement {movement.mrn} has no risk assessment")
     return movement.risk
+
+
+def act(ctx: Context, mrn: str, command: Command, principal: Principal) -> Movement:
+    """Take an action on a movement the principal may see: one outside its scope is not
+    found (as for a read), so that nobody learns which movements of others exist; then
+    the domain decides whether this principal may take this action here."""
+    get_movement(ctx, mrn, principal)
+    return services.act(ctx, mrn, command, principal)
+
+
+def amend(
+    ctx: Context, mrn: str, declaration: TransitDeclaration, principal: Principal
+) -> Movement:
+    get_movement(ctx, mrn, principal)
+    return services.amend(ctx, mrn, declaration, principal)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from corridor import services
+from corridor import reading
 from corridor.api.auth import context, current_principal
 from corridor.api.problems import problem_responses
 from corridor.api.schemas import ACTION_COMMANDS, action_request_model, movement_json
@@ -37,7 +37,7 @@ def _route(action: Action, command: type[c.Command]) -> None:
         body: Annotated[body_type, Body()] = None,
     ) -> JSONResponse:
         particulars: dict[str, Any] = dict(body) if body is not None else {}
-        movement = services.act(ctx, mrn, command(**particulars), principal)
+        movement = reading.act(ctx, mrn, command(**particulars), principal)
         return JSONResponse(movement_json(movement, principal))
 
     take_action.__name__ = str(action)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from corridor import reading, services
+from corridor import reading
 from corridor.api.auth import context, current_principal
 from corridor.api.problems import api_problem, problem_responses
 from corridor.api.schemas import Event, MovementPage, MovementSummary, movement_json
@@ -129,7 +129,7 @@ def movement_events(mrn: str, ctx: Ctx, principal: Caller) -> list[Event]:
 async def amend(mrn: str, request: Request, ctx: Ctx, principal: Caller) -> Response:
     """Replace the declaration of a movement not yet accepted (its holder only)."""
     declaration = await read_declaration(request)
-    movement = await _threaded(services.amend, ctx, mrn, declaration, principal)
+    movement = await _threaded(reading.amend, ctx, mrn, declaration, principal)
     return JSONResponse(movement_json(movement, principal))
 
 
