@@ -91,6 +91,15 @@ def test_lodging_again_with_the_same_lrn_returns_the_first_movement(
     assert _rows(ctx, movements) == 1
 
 
+def test_only_the_holder_lodges_even_a_declaration_already_lodged(
+    ctx: Context, declaration: TransitDeclaration
+) -> None:
+    services.lodge(ctx, declaration, carrier(declaration))
+    stranger = Principal("other", Role.CARRIER, holder="TR/001/00001")
+    with pytest.raises(NotAuthorised, match="not the holder"):
+        services.lodge(ctx, declaration, stranger)
+
+
 def test_mrn_serials_count_per_office_of_departure(
     ctx: Context, declaration: TransitDeclaration
 ) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from corridor.bootstrap import Context
 from corridor.domain import commands as c
-from corridor.domain.authorisation import itinerary_offices
+from corridor.domain.authorisation import authorise, itinerary_offices
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import Conflict, IllegalTransition
 from corridor.domain.events import MovementEvent
@@ -47,6 +47,8 @@ def lodge(
     """Lodge a declaration. Sending the same declaration again (same holder and LRN)
     returns the movement already lodged, never a second one."""
     declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
+    action = Action.PRE_LODGE if pre_lodge else Action.LODGE
+    authorise(ctx.corridor, declaration, transition_for(None, action), principal, None)
     now = ctx.now()
     with ctx.unit_of_work() as uow:
         existing = uow.movements.find_by_lrn(
