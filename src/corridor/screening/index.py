@@ -97,17 +97,11 @@ class NameIndex:
 
     def name_form(self, name_number: int, listed: ListedTokens | None = None) -> NameForm:
         """The analysed form of one listed name, rebuilt from the columns."""
-        if listed is None:
-            listed = self.listed_tokens([name_number])[0]
-        return NameForm(
-            original=self._arrays.name_text[name_number],
-            tokens=tuple(listed.tokens),
-            keys=tuple(listed.keys),
-            weights=tuple(KIND_WEIGHTS[k] for k in listed.kinds),
-            legal_forms=self.legal_forms(name_number),
-            symbols=tuple(listed.symbols),
-            kinds=tuple(listed.kinds),
-        )
+        tokens, keys, symbols, kinds = listed or self.listed_tokens([name_number])[0]
+        weights = tuple(KIND_WEIGHTS[k] for k in kinds)
+        original = self._arrays.name_text[name_number]
+        forms = self.legal_forms(name_number)
+        return NameForm(original, tokens, keys, weights, forms, symbols, kinds)
 
     def listed_tokens(self, name_numbers: Sequence[int]) -> list[ListedTokens]:
         """The tokens of many names at once, for scoring (texts from a bounded cache)."""
@@ -117,7 +111,7 @@ class NameIndex:
         stops = arrays.name_tokens.offsets[numbers + 1]
         where = ranges(starts, stops)
         token_ids: list[int] = arrays.name_tokens.values[where].tolist()
-        kinds = [_KINDS[k] for k in arrays.name_kinds[where].tolist()]
+        kinds = tuple(_KINDS[k] for k in arrays.name_kinds[where].tolist())
         tokens = self._tokens_of(token_ids)
         out = []
         start = 0

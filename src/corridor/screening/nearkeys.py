@@ -26,7 +26,6 @@ from corridor.screening.columns import (
     UInt32s,
     UInt64s,
     crc32_rows,
-    equal_range,
     load_array,
     ranges,
     sorted_unique,
@@ -62,11 +61,17 @@ def deletions(key: bytes) -> dict[bytes, int]:
 
 
 class DeletionTable:
-    """Sorted CRC-32 of deletions, and for each the key number and its deletions (2 bits)."""
+    """Sorted CRC-32 of deletions, and for each the key number and its deletions (2 bits).
 
-    def __init__(self, hashes: UInt32s, entries: UInt32s) -> None:
+    A directory gives where each bucket of hashes (their top bits) starts, so that a
+    lookup reads a few neighbouring entries instead of bisecting the whole array.
+    """
+
+    def __init__(self, hashes: UInt32s, entries: UInt32s, directory: Int64s) -> None:
         self.hashes = hashes
         self.entries = entries
+        self.directory = directory
+        self._shift = np.uint32(32 - (len(directory) - 1).bit_length() + 1)
 
     @classmethod
     def build(cls, keys: Sequence[bytes]) -> DeletionTable:
@@ -78,7 +83,8 @@ class DeletionTable:
         ]
         combined = sorted_unique(np.concatenate(parts) if parts else np.zeros(0, np.uint64))
         hashes = (combined >> np.uint64(32)).astype(np.uint32)
-        return cls(hashes, (combined & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        entries = (combined & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        return cls(hashes, entries, _directory(hashes))
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -92,14 +98,12 @@ class DeletionTable:
         )
         made = np.fromiter((d for v in variants for d in v.values()), np.int64, len(owners))
         lengths = np.array([len(k) for k in keys], dtype=np.int64)
-        starts = np.searchsorted(self.hashes, hashes, "left")
-        stops = np.searchsorted(self.hashes, hashes, "right")
-        entries = self.entries[ranges(starts, stops)].astype(np.int64)
-        hits = stops - starts
-        owner = np.repeat(owners, hits)
+        positions, which = self._positions(hashes)
+        entries = self.entries[positions].astype(np.int64)
+        owner = owners[which]
         found = entries >> 2
         listed_made = entries & 3
-        distance = listed_made + np.repeat(made, hits)
+        distance = listed_made + made[which]
         longest = np.maximum(lengths[owner], lengths[owner] - distance + 2 * listed_made)
         near = distance <= np.where(longest >= LONG_KEY, 4, 2)
         owner, found, distance = owner[near], found[near], distance[near]
@@ -108,23 +112,48 @@ class DeletionTable:
         first = np.ones(len(owner), dtype=bool)
         first[1:] = (owner[1:] != owner[:-1]) | (found[1:] != found[:-1])
         owner, found, distance = owner[first], found[first], distance[first]
-        bounds = np.searchsorted(owner, np.arange(len(keys) + 1)).tolist()
+        bounds = owner.searchsorted(np.arange(len(keys) + 1)).tolist()
         return [(found[a:b], distance[a:b]) for a, b in pairwise(bounds)]
 
     def exact(self, key: bytes) -> list[int]:
         """Key numbers filed under `key` itself (a hash match: compare the texts)."""
-        start, stop = equal_range(self.hashes, zlib.crc32(key))
+        hashed = zlib.crc32(key)
+        start, stop = self.directory[(hashed >> int(self._shift)) :][:2].tolist()
+        hashes: list[int] = self.hashes[start:stop].tolist()
         entries: list[int] = self.entries[start:stop].tolist()
-        return [e >> 2 for e in entries if e & 3 == 0]
+        return [e >> 2 for h, e in zip(hashes, entries, strict=True) if h == hashed and e & 3 == 0]
+
+    def _positions(self, hashes: UInt32s) -> tuple[Int64s, Int64s]:
+        """Positions in the table holding each of `hashes`, and which hash each one is."""
+        buckets = (hashes >> self._shift).astype(np.int64)
+        starts, stops = self.directory[buckets], self.directory[buckets + 1]
+        candidates = ranges(starts, stops)
+        which = np.arange(len(hashes)).repeat(stops - starts)
+        hit = self.hashes[candidates] == hashes[which]
+        return candidates[hit], which[hit]
 
     def save(self, folder: Path) -> None:
         np.save(folder / "deletions.hashes.npy", self.hashes)
         np.save(folder / "deletions.entries.npy", self.entries)
+        np.save(folder / "deletions.directory.npy", self.directory)
 
     @classmethod
     def load(cls, folder: Path) -> DeletionTable:
-        hashes = load_array(folder / "deletions.hashes.npy")
-        return cls(hashes, load_array(folder / "deletions.entries.npy"))
+        return cls(
+            load_array(folder / "deletions.hashes.npy"),
+            load_array(folder / "deletions.entries.npy"),
+            load_array(folder / "deletions.directory.npy"),
+        )
+
+
+def _directory(hashes: UInt32s) -> Int64s:
+    """Where each bucket of hashes starts (buckets of about 8 entries), then the end."""
+    bits = min(24, max(8, (len(hashes) // 8).bit_length()))
+    bounds = (np.arange(1 << bits, dtype=np.uint64) << np.uint64(32 - bits)).astype(np.uint32)
+    directory = np.empty((1 << bits) + 1, dtype=np.int64)
+    directory[:-1] = hashes.searchsorted(bounds)
+    directory[-1] = len(hashes)
+    return directory
 
 
 def _chunks(rows: np.ndarray) -> Iterator[np.ndarray]:

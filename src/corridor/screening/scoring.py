@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -78,14 +79,13 @@ class NameAgreement:
     pairs: tuple[TokenPair, ...]
 
 
-@dataclass(frozen=True)
-class ListedTokens:
+class ListedTokens(NamedTuple):
     """The tokens of a listed name, as much of its `NameForm` as the score needs."""
 
-    tokens: Sequence[str]
-    keys: Sequence[str]
-    symbols: Sequence[str | None]
-    kinds: Sequence[TokenKind]
+    tokens: tuple[str, ...]
+    keys: tuple[str, ...]
+    symbols: tuple[str | None, ...]
+    kinds: tuple[TokenKind, ...]
 
     @classmethod
     def of(cls, form: NameForm) -> ListedTokens:
@@ -130,6 +130,7 @@ class QueryScorer:
     def __init__(self, query: NameForm) -> None:
         self.query = query
         self._rows: dict[str, list[float]] = {}  # listed token -> similarity to each token
+        self._agreements: dict[ListedTokens, tuple[float, Aligned]] = {}  # namesakes: once
         self._joined = phonetic_key("".join(query.tokens))
         self._weights = query.weights
         self._fathers = TokenKind.PATRONYMIC in query.kinds
@@ -139,6 +140,12 @@ class QueryScorer:
 
     def agreement(self, listed: ListedTokens) -> tuple[float, Aligned]:
         """The name agreement and the token pairs it rests on."""
+        known = self._agreements.get(listed)
+        if known is None:
+            known = self._agreements[listed] = self._agreement(listed)
+        return known
+
+    def _agreement(self, listed: ListedTokens) -> tuple[float, Aligned]:
         q_count, l_count = len(self._weights), len(listed.tokens)
         aligned: Aligned = []
         used_q = used_l = 0  # bit sets
