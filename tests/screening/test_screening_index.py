@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import random
+import sys
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -124,3 +126,24 @@ def test_shortlist_is_bounded_and_ranks_the_closest_first(crowded: NameIndex) ->
     assert len(shortlist) <= 48
     first = crowded.entity_of(shortlist[0])
     assert first.entity_id == "khachatryan"
+
+
+def test_threads_share_an_index_whose_memories_overflow(
+    crowded: NameIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("corridor.screening.blocking.NEAR_CACHE", 3)
+    monkeypatch.setattr("corridor.screening.index.TOKEN_CACHE", 5)
+    names = ["Хачтарям Вардан", "Aram Petrosyan", "Zangezurtrans", "Ewgenij Kudrjawzwe",
+             "Araz Trade", "Natiq Kərimov"]  # fmt: skip
+    expected = {n: screen(crowded, Query(analyse_name(n)), 0.3) for n in names}
+
+    def screen_all(_: int) -> bool:
+        return all(screen(crowded, Query(analyse_name(n)), 0.3) == expected[n] for n in names * 20)
+
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            assert all(pool.map(screen_all, range(8)))
+    finally:
+        sys.setswitchinterval(switching)

@@ -72,15 +72,26 @@ class Blocking:
         return _best(found, limit)
 
     def near_keys(self, form: NameForm) -> list[NearKeys]:
-        """For each token of `form`: the listed keys near it (remembered per token)."""
-        missing = {t: i for i, t in enumerate(form.tokens) if t not in self._near}
+        """For each token of `form`: the listed keys near it (remembered per token).
+
+        The memory is shared by threads: read once into a local mapping, filled after.
+        """
+        found: dict[str, NearKeys] = {}
+        missing: dict[str, int] = {}
+        for position, token in enumerate(form.tokens):
+            known = self._near.get(token)
+            if known is None:
+                missing.setdefault(token, position)
+            else:
+                found[token] = known
         if missing:
+            looked_up = self._look_up([form.keys[i] for i in missing.values()], list(missing))
             if len(self._near) + len(missing) > NEAR_CACHE:
                 self._near.clear()
-            found = self._look_up([form.keys[i] for i in missing.values()], list(missing))
             for token, position in missing.items():
-                self._near[token] = self._with_family(found[token], form.symbols[position])
-        return [self._near[t] for t in form.tokens]
+                near = self._with_family(looked_up[token], form.symbols[position])
+                found[token] = self._near[token] = near
+        return [found[t] for t in form.tokens]
 
     def _look_up(self, keys: list[str], tokens: list[str]) -> dict[str, Near]:
         """Near keys of each token's key and, where it has one, of its German reading."""

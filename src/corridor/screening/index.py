@@ -123,20 +123,28 @@ class NameIndex:
         return out
 
     def _tokens_of(self, token_ids: list[int]) -> dict[int, tuple[str, str, str | None]]:
-        """(text, key, family) of each token, decoded once and remembered (bounded)."""
-        known = self._tokens
-        missing = np.array([t for t in set(token_ids) if t not in known], dtype=np.int64)
+        """(text, key, family) of each token, decoded once and remembered (bounded; the
+        memory is shared by threads, so the answer is a mapping of its own)."""
+        cache = self._tokens
+        found: dict[int, tuple[str, str, str | None]] = {}
+        for token_id in token_ids:
+            known = cache.get(token_id)
+            if known is not None:
+                found[token_id] = known
+        missing = np.array([t for t in set(token_ids) if t not in found], dtype=np.int64)
         if len(missing):
-            if len(known) + len(missing) > TOKEN_CACHE:
-                known.clear()
             arrays = self._arrays
             keys = arrays.token_key[missing]
             symbols = [arrays.symbols[s] if s >= 0 else None
                        for s in arrays.key_symbol[keys].tolist()]  # fmt: skip
             texts, key_texts = arrays.token_text.many(missing), arrays.key_text.many(keys)
-            decoded = zip(texts, key_texts, symbols, strict=True)
-            known.update(zip(missing.tolist(), decoded, strict=True))
-        return known
+            decoded = dict(zip(missing.tolist(), zip(texts, key_texts, symbols, strict=True),
+                               strict=True))  # fmt: skip
+            if len(cache) + len(decoded) > TOKEN_CACHE:
+                cache.clear()
+            cache.update(decoded)
+            found.update(decoded)
+        return found
 
     def _identified(self, value: str) -> list[int]:
         names: list[int] = []
