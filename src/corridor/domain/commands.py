@@ -86,11 +86,6 @@ class Amend(Command):
 class Cancel(Command):
     action = Action.CANCEL
 
-    def effect(
-        self, movement: Movement, at: datetime, by: str, corridor: Corridor
-    ) -> tuple[Changes, Details]:
-        return {"closed_at": at}, {}
-
 
 @dataclass(frozen=True, kw_only=True)
 class Accept(Command):
@@ -98,14 +93,20 @@ class Accept(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Reject(Command):
-    action = Action.REJECT
+class Reasoned(Command):
+    """A decision that states its reason, kept with the event."""
+
     reason: str
 
     def effect(
         self, movement: Movement, at: datetime, by: str, corridor: Corridor
     ) -> tuple[Changes, Details]:
-        return {"closed_at": at}, {"reason": self.reason}
+        return {}, {"reason": self.reason}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reject(Reasoned):
+    action = Action.REJECT
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,29 +155,17 @@ class Release(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RefuseRelease(Command):
+class RefuseRelease(Reasoned):
     action = Action.REFUSE_RELEASE
-    reason: str
-
-    def effect(
-        self, movement: Movement, at: datetime, by: str, corridor: Corridor
-    ) -> tuple[Changes, Details]:
-        return {"closed_at": at}, {"reason": self.reason}
 
 
 @dataclass(frozen=True, kw_only=True)
-class Invalidate(Command):
+class Invalidate(Reasoned):
     action = Action.INVALIDATE
-    reason: str
 
     def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
         if movement.passages or movement.incidents:
             raise PreconditionFailed("a movement already seen en route cannot be invalidated")
-
-    def effect(
-        self, movement: Movement, at: datetime, by: str, corridor: Corridor
-    ) -> tuple[Changes, Details]:
-        return {"closed_at": at}, {"reason": self.reason}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -271,11 +260,6 @@ class RecordArrival(Command):
 class Discharge(Command):
     action = Action.DISCHARGE
 
-    def effect(
-        self, movement: Movement, at: datetime, by: str, corridor: Corridor
-    ) -> tuple[Changes, Details]:
-        return {"closed_at": at}, {}
-
 
 @dataclass(frozen=True, kw_only=True)
 class MarkOverdue(Command):
@@ -308,25 +292,24 @@ class CloseEnquiry(Command):
     def effect(
         self, movement: Movement, at: datetime, by: str, corridor: Corridor
     ) -> tuple[Changes, Details]:
-        return {"closed_at": at}, {"proof": self.proof}
+        return {}, {"proof": self.proof}
 
 
 @dataclass(frozen=True, kw_only=True)
-class StartRecovery(Command):
+class StartRecovery(Reasoned):
     action = Action.START_RECOVERY
-    reason: str
 
     def effect(
         self, movement: Movement, at: datetime, by: str, corridor: Corridor
     ) -> tuple[Changes, Details]:
         guarantee = movement.declaration.guarantee
-        details = {
-            "reason": self.reason,
+        _, details = super().effect(movement, at, by, corridor)
+        details |= {
             "guarantee": guarantee.reference,
             "amount_minor": guarantee.amount.amount_minor,
             "currency": guarantee.amount.currency,
         }
-        return {"closed_at": at}, details
+        return {}, details
 
 
 def _check_risk(movement: Movement) -> None:

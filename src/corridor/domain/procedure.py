@@ -10,7 +10,13 @@ from corridor.domain.authorisation import authorise
 from corridor.domain.commands import Command
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.events import MovementEvent
-from corridor.domain.lifecycle import Action, MovementState, next_state, transition_for
+from corridor.domain.lifecycle import (
+    FINAL_STATES,
+    Action,
+    MovementState,
+    next_state,
+    transition_for,
+)
 from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor
 from corridor.domain.principal import Principal
@@ -62,13 +68,10 @@ def decide(
     changes, details = command.effect(movement, at, principal.id, corridor)
     if command.remarks:
         details["remarks"] = command.remarks
-    after = replace(
-        movement,
-        **changes,
-        state=next_state(movement.state, transition),
-        version=movement.version + 1,
-        updated_at=at,
-    )
+    state = next_state(movement.state, transition)
+    if state in FINAL_STATES:
+        changes["closed_at"] = at  # the procedure ended here, whichever way it ended
+    after = replace(movement, **changes, state=state, version=movement.version + 1, updated_at=at)
     event = _event(after, command.action, movement.state, principal, command.office, at, details)
     return after, event
 
