@@ -89,6 +89,12 @@ class NameIndex:
         numbers: list[int] = self._arrays.name_entity[np.asarray(name_numbers, np.int64)].tolist()
         return numbers
 
+    def entity_id(self, entity_number: int) -> str:
+        entities = self.entities
+        if isinstance(entities, StoredEntities):
+            return entities.entity_id(entity_number)
+        return entities[entity_number].entity_id
+
     def legal_forms(self, name_number: int) -> tuple[str, ...]:
         return self._arrays.form_sets[int(self._arrays.name_forms[name_number])]
 
@@ -114,11 +120,16 @@ class NameIndex:
         kinds = tuple(_KINDS[k] for k in arrays.name_kinds[where].tolist())
         tokens = self._tokens_of(token_ids)
         out = []
+        known: dict[tuple[int, ...], ListedTokens] = {}  # namesakes share their tokens
         start = 0
         for size in (stops - starts).tolist():
             stop = start + size
-            texts, keys, symbols = zip(*(tokens[t] for t in token_ids[start:stop]), strict=True)
-            out.append(ListedTokens(texts, keys, symbols, kinds[start:stop]))
+            ids = (*token_ids[start:stop], *kinds[start:stop])
+            listed = known.get(ids)
+            if listed is None:
+                texts, keys, symbols = zip(*(tokens[t] for t in token_ids[start:stop]), strict=True)
+                listed = known[ids] = ListedTokens(texts, keys, symbols, kinds[start:stop])
+            out.append(listed)
             start = stop
         return out
 

@@ -67,9 +67,8 @@ def screen(
     """Matches scoring at least `threshold`, best first, at most `limit`."""
     scorer = QueryScorer(query.name)
     kept = [s for s in _scored(index, query, scorer, threshold) if s.score >= threshold]
-    entities = {s.entity_number: index.entities[s.entity_number] for s in kept}
-    kept.sort(key=lambda s: (-s.score, entities[s.entity_number].entity_id))
-    return [_match(index, query, s, entities[s.entity_number]) for s in kept[:limit]]
+    kept.sort(key=lambda s: (-s.score, index.entity_id(s.entity_number)))
+    return [_match(index, query, s, index.entities[s.entity_number]) for s in kept[:limit]]
 
 
 def _best_names(index: NameIndex, query: Query, scorer: QueryScorer) -> dict[int, _Best]:

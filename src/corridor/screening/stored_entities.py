@@ -39,20 +39,27 @@ def decode_entity(text: str) -> WatchEntity:
 class StoredEntities(Sequence[WatchEntity]):
     """The entities of a saved index, decoded one at a time when asked for."""
 
-    def __init__(self, column: StringColumn) -> None:
+    def __init__(self, column: StringColumn, ids: StringColumn) -> None:
         self._column = column
+        self._ids = ids
         self._decoded: dict[int, WatchEntity] = {}
 
     @classmethod
     def of(cls, entities: Sequence[WatchEntity]) -> StoredEntities:
-        return cls(StringColumn.of(encode_entity(e) for e in entities))
+        encoded = StringColumn.of(encode_entity(e) for e in entities)
+        return cls(encoded, StringColumn.of(e.entity_id for e in entities))
 
     @classmethod
     def load(cls, folder: Path) -> StoredEntities:
-        return cls(StringColumn.load(folder, "entities"))
+        return cls(StringColumn.load(folder, "entities"), StringColumn.load(folder, "entity_ids"))
 
     def save(self, folder: Path) -> None:
         self._column.save(folder, "entities")
+        self._ids.save(folder, "entity_ids")
+
+    def entity_id(self, position: int) -> str:
+        """The id of one entity, without decoding the rest of it."""
+        return self._ids[position]
 
     def __len__(self) -> int:
         return len(self._column)
@@ -72,7 +79,8 @@ class StoredEntities(Sequence[WatchEntity]):
             raise IndexError(position)
         known = self._decoded.get(position)
         if known is None:
+            known = decode_entity(self._column[position])
             if len(self._decoded) >= DECODED_CACHE:
                 self._decoded.clear()
-            known = self._decoded[position] = decode_entity(self._column[position])
+            self._decoded[position] = known
         return known
