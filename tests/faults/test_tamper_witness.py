@@ -5,6 +5,7 @@ whose tiles were changed (no consistency proof verifies), and a forged signature
 
 from __future__ import annotations
 
+import base64
 from dataclasses import replace
 
 import pytest
@@ -108,5 +109,9 @@ def test_changed_tiles_give_no_consistency_proof_a_witness_accepts(
 def test_a_forged_log_signature_is_refused(ctx: Context, declaration: TransitDeclaration) -> None:
     witness = _witness(ctx)
     note = _grow(ctx, declaration, ["F-1"])
-    forged = note[:-10] + bytes([note[-10] ^ 1]) + note[-9:]
+    text, _, line = note.rpartition(b"\n\n")  # the signature line, still valid base64
+    name, _, value = line.rstrip(b"\n").rpartition(b" ")
+    signature = bytearray(base64.b64decode(value))
+    signature[-1] ^= 1  # one bit of the Ed25519 signature, after the key ID
+    forged = text + b"\n\n" + name + b" " + base64.b64encode(bytes(signature)) + b"\n"
     assert _offer(witness, 0, [], forged) == 403
