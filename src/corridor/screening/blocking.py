@@ -1,9 +1,9 @@
 """Which listed names to score for a query: near keys, pairs of them, and a few fallbacks.
 
-For each query token the index takes the listed keys near its phonetic key (deletion
-table: up to two deletions a side for long keys), near its German / ISO reading
-(Worobjowa, Kudrjawzew) and in its name family (Оганесян / Hovhannisyan). A listed name
-is a candidate, ranked by the Indel distances of the keys that brought it in:
+For each query token the index takes the listed keys near its phonetic key (`nearkeys`:
+Indel distance up to 2, or 4 for long keys), near its German / ISO reading (Worobjowa,
+Kudrjawzew) and in its name family (Оганесян / Hovhannisyan), remembered per token. A
+listed name is a candidate, ranked by the Indel distances of the keys that brought it in:
 
 | how it is found | rank |
 |---|---|
@@ -11,7 +11,7 @@ is a candidate, ranked by the Indel distances of the keys that brought it in:
 | it has one key only, near a query token | distance + 2 |
 | one-word query: it holds a near key (keys held by more than 5,000 names skipped) | distance |
 | it holds a query key that at most 16 names hold (a rare word; the others garbled) | 4 |
-| its words written together are the query's one word, or the other way round | 2 |
+| its words written together are the query's one word, or the other way round | 0 |
 | its entity has one of the query's identifiers | 0 |
 
 The `MAX_SHORTLIST` best-ranked names are scored; ties are broken by a fixed
@@ -140,10 +140,10 @@ class Blocking:
 
     def _partners(self, rare: NearKeys, other: NearKeys) -> Near:
         """Names holding a key of `rare` and, beside it, a key of `other`."""
-        rows, codes = self.arrays.partners.gather(rare.keys)
-        partner = codes >> 32
         if not len(other.keys):
             return _nothing()
+        rows, codes = self.arrays.partners.gather(rare.keys)
+        partner = codes >> 32
         where = np.minimum(other.keys.searchsorted(partner), len(other.keys) - 1)
         hit = other.keys[where] == partner
         own = rare.distances[rare.keys.searchsorted(rows[hit])]
