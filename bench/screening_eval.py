@@ -259,6 +259,7 @@ def report(count: int, runs: int, skip_nomenklatura: bool) -> str:
     brute = speed.rapidfuzz_throughput(count, queries)
     memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     test_threshold = chosen_threshold(split["tuning"], methods[big]) or NOMINAL["corridor"]
+    verdict = targets(split["test"], methods[big], test_threshold, double, names_indexed)
     positives = {h: sum(p.label for p in pairs) for h, pairs in split.items()}
     lines = [
         "## Name screening",
@@ -267,6 +268,8 @@ def report(count: int, runs: int, skip_nomenklatura: bool) -> str:
         f"{platform.python_version()}, {multiprocessing.cpu_count()} CPUs, "
         f"{platform.machine()}. Load average of the box (shared with other work): "
         f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
+        "",
+        verdict,
         "",
         f"Evaluation set: {len(data.entities)} listed entities (Armenian, Azerbaijani and "
         f"Russian persons, companies), {len(data.pairs)} labelled query–entity pairs: true "
@@ -308,6 +311,31 @@ def report(count: int, runs: int, skip_nomenklatura: bool) -> str:
         lines.append(f"| nomenklatura logic-v2, pair comparisons, 1 process | "
                      f"{nomenklatura[1]:,.0f} pairs/s (no index of its own) |")  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def targets(
+    test: Sequence[EvalPair],
+    scores: Scores,
+    threshold: float,
+    double: speed.Throughput,
+    names_indexed: int,
+) -> str:
+    """The issue's targets, met or not, from this run's figures."""
+    if names_indexed < 1_000_000:
+        return f"Targets are set for ≥ 1 M names; this run indexed {names_indexed:,}."
+    precision, recall = precision_recall(test, scores, threshold)
+    at_review = precision_recall(test, scores, NOMINAL["corridor"])
+    quality = recall >= 0.98 and precision >= PRECISION_FLOOR
+    fast = double.per_second >= 2000
+    return (
+        f"Targets: ≥ 2,000 queries/s on this 2-core box over ≥ 1 M names — "
+        f"{'met' if fast else '**not met**'} ({double.per_second:,.0f} with 2 processes); "
+        f"recall ≥ 0.98 at precision ≥ {PRECISION_FLOOR} over those names — "
+        f"{'met' if quality else '**not met**'} on the test half at the tuning half's "
+        f"threshold {threshold:.2f} (precision {precision:.3f}, recall {recall:.3f}; at the "
+        f"default review score {NOMINAL['corridor']:.2f}: {at_review[0]:.3f}, "
+        f"{at_review[1]:.3f})."
+    )
 
 
 def speed_rows(
