@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from corridor.cli.common import AS_OPTION, console, open_context, parse_principal
-from corridor.documents.service import accompanying_document
 from corridor.domain.network import Role
 from corridor.domain.principal import Principal
 from corridor.web.i18n import LANGUAGES, gettext_for
@@ -29,6 +28,8 @@ def document(
     tlog-proof receipt of the release (check it with `corridor log check-receipt`)."""
     if lang not in LANGUAGES:
         raise typer.BadParameter(f"one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    from corridor.documents.service import accompanying_document  # fpdf: only when asked
+
     principal = parse_principal(as_) if as_ else Principal(id="cli", role=Role.OPERATOR)
     ctx = open_context()
     try:

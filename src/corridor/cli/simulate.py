@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from corridor.cli.common import console, settings
-from corridor.sim.report import write_report
 from corridor.sim.runner import Simulation, run_simulation
 from corridor.sim.scenarios import Scenario, parse_lanes
 
@@ -39,6 +38,8 @@ def simulate(
 ) -> None:
     """Simulate the corridor's traffic; write a report with plots and print a summary."""
     scenario = Scenario(growth=growth, lanes=parse_lanes(lanes), pre_arrival_share=pre_arrival)
+    from corridor.sim.report import write_report  # matplotlib: only when a report is written
+
     simulation = run_simulation(settings().corridor_path, days, seed, scenario, what_if)
     report = write_report(simulation, out, ["corridor", *sys.argv[1:]])
     _print_summary(simulation)
