@@ -105,27 +105,30 @@ def bootstrap(
 ) -> Context:
     """Build the context; ``initialise`` runs the migrations, otherwise they must have run."""
     settings = settings or Settings.from_environment()
+    corridor = load_corridor(settings.corridor_path)  # a bad corridor file fails before any I/O
     engine = create_database_engine(settings.database_url)
-    if initialise:
-        migrate(engine)
-    elif not is_initialised(engine):
-        engine.dispose()
-        raise PreconditionFailed(
-            f"database {settings.database_url} is not initialised: run `corridor init` first"
+    try:
+        if initialise:
+            migrate(engine)
+        elif not is_initialised(engine):
+            raise PreconditionFailed(
+                f"database {settings.database_url} is not initialised: run `corridor init` first"
+            )
+        signer = load_or_create_signer(
+            settings.signing_key_path(), log_origin(corridor), create=initialise
         )
-    corridor = load_corridor(settings.corridor_path)
-    signer = load_or_create_signer(
-        settings.signing_key_path(), log_origin(corridor), create=initialise
-    )
-    return Context(
-        settings=settings,
-        engine=engine,
-        corridor=corridor,
-        nomenclature=load_nomenclature(settings.data_dir),
-        log_signer=signer,
-        screening=_screening(settings, corridor),
-        clock=clock,
-    )
+        return Context(
+            settings=settings,
+            engine=engine,
+            corridor=corridor,
+            nomenclature=load_nomenclature(settings.data_dir),
+            log_signer=signer,
+            screening=_screening(settings, corridor),
+            clock=clock,
+        )
+    except BaseException:
+        engine.dispose()  # no pooled connection outlives a context that was never built
+        raise
 
 
 def _screening(settings: Settings, corridor: Corridor) -> Screening:
