@@ -19,6 +19,7 @@ from corridor.ledger.entry import (
     EntryError,
     build_entry,
     canonical_json,
+    canonical_json_reference,
     commitment,
     format_number,
     loads_strict,
@@ -166,6 +167,74 @@ def test_agrees_with_sorted_compact_json_where_they_coincide(value: Any) -> None
     """Without floats and with keys below U+D800, code-point order is UTF-16 order."""
     reference = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert canonical_json(value) == reference.encode("utf-8")
+
+
+class _Name(str):
+    """A str subclass: the fast path leaves it to the reference."""
+
+
+# Everything canonical_json may meet, the awkward parts on purpose: names and strings
+# over all code points (lone surrogates, U+E000..U+FFFF beside supplementary planes,
+# controls), every float (1.0, -0.0, 1e16, 5e-324, NaN, infinities), integers past
+# 2**53, non-string keys, sets, str subclasses, tuples.
+any_text = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=6)
+awkward_text = st.text(
+    st.sampled_from(["a", "\x00", "\x1f", "\x7f", '"', "\\", "\ud800", "\udfff", "\ue000",
+                     "\uffff", "\U00010000", "\U0001f600", "\ufb33", "é", "\n"]),
+    max_size=4,
+)  # fmt: skip
+any_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**60), 2**60),
+    st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER),
+    st.floats(),
+    st.sampled_from([1.0, -0.0, 0.0, 1e16, 1e21, 1e-7, 5e-324, 0.1, 2.5]),
+    any_text,
+    awkward_text,
+    awkward_text.map(_Name),
+)
+any_keys = st.one_of(any_text, awkward_text, awkward_text.map(_Name), st.integers(0, 3))
+any_values = st.recursive(
+    any_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(any_keys, inner, max_size=5),
+        st.frozensets(st.integers(0, 3), max_size=2),
+    ),
+    max_leaves=16,
+)
+
+
+def _outcome(serialize: Any, value: object) -> bytes | str:
+    try:
+        result: bytes = serialize(value)
+    except CanonicalJSONError:
+        return "rejected"
+    return result
+
+
+@settings(max_examples=600, deadline=None)
+@given(any_values)
+def test_the_fast_path_equals_the_reference(value: Any) -> None:
+    """The same bytes as the rule-by-rule reference, or rejected by both."""
+    assert _outcome(canonical_json, value) == _outcome(canonical_json_reference, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"\ufb33": 1, "\U0001f600": 2, "a": [1.0, -0.0, 1e16, 0.5]},
+        {"k": "\ud800"},
+        {"\udc00": 1},
+        {1: 2},
+        [_Name("x"), 2**53, 1e400],
+        {"a": {"b": [{"\ue000": 1, "\U00010000": 2}]}},
+    ],
+)
+def test_the_fast_path_equals_the_reference_on_the_awkward_cases(value: Any) -> None:
+    assert _outcome(canonical_json, value) == _outcome(canonical_json_reference, value)
 
 
 @settings(max_examples=150, deadline=None)
