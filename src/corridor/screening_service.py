@@ -12,7 +12,7 @@ from typing import Any
 from corridor.domain.declaration import Party, TransitDeclaration
 from corridor.domain.network import Corridor
 from corridor.domain.risk import Channel, RiskAssessment, RiskReason
-from corridor.screening.engine import Assessment, ScreeningEngine
+from corridor.screening.engine import Assessment, Screened, ScreeningEngine
 from corridor.screening.goods import GoodsReference
 from corridor.screening.lists import ListSource, WatchListSet
 from corridor.screening.rules import ScreeningConfig
@@ -36,12 +36,37 @@ class Screening:
         corridor: Corridor,
         dismissals: Collection[tuple[str, str]] = (),
     ) -> RiskAssessment:
+        return self.prepare(declaration, corridor, dismissals).of(mrn)
+
+    def prepare(
+        self,
+        declaration: TransitDeclaration,
+        corridor: Corridor,
+        dismissals: Collection[tuple[str, str]] = (),
+    ) -> PreparedScreening:
+        """Run every check that needs no MRN now; ``.of(mrn)`` completes the assessment
+        once the MRN is allocated (lodging allocates it inside its transaction, and keeps
+        that transaction short by screening before it opens)."""
         self.lists.reload()
-        subject = subject_for(mrn, declaration, corridor)
-        assessment = self.engine.assess(
-            subject, self.lists.current, seed=self.seed, dismissals=dismissals
-        )
-        return risk_of(assessment)
+        subject = subject_for(UNALLOCATED, declaration, corridor)
+        screened = self.engine.screen(subject, self.lists.current, dismissals=dismissals)
+        return PreparedScreening(self, screened)
+
+
+UNALLOCATED = ""
+"""The movement reference of a subject screened before its MRN exists (never read)."""
+
+
+@dataclass(frozen=True)
+class PreparedScreening:
+    """A declaration screened, short of the random draw that depends on its MRN."""
+
+    screening: Screening
+    screened: Screened
+
+    def of(self, mrn: str) -> RiskAssessment:
+        engine, seed = self.screening.engine, self.screening.seed
+        return risk_of(engine.conclude(self.screened, mrn, seed=seed))
 
 
 def build_screening(

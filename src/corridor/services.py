@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from corridor.bootstrap import Context
 from corridor.domain import commands as c
@@ -49,6 +50,11 @@ def lodge(
     declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
     action = Action.PRE_LODGE if pre_lodge else Action.LODGE
     authorise(ctx.corridor, declaration, transition_for(None, action), principal, None)
+    # What needs no MRN is done before the transaction, which on SQLite holds the write
+    # lock from its first statement: screening (all but the MRN's random draw) and the
+    # declaration as the log entry's payload carries it.
+    screening = ctx.screening.prepare(declaration, ctx.corridor)
+    declaration_json = declaration_to_json(declaration)
     now = ctx.now()
     with ctx.unit_of_work() as uow:
         existing = uow.movements.find_by_lrn(
@@ -57,13 +63,13 @@ def lodge(
         if existing is not None:
             return Lodged(_same_declaration_or_conflict(existing, declaration), created=False)
         mrn = _allocate_mrn(uow, ctx, declaration, now)
-        risk = ctx.screening.assess(mrn, declaration, ctx.corridor)
         movement, event = open_movement(
-            mrn, declaration, principal, now, ctx.corridor, pre_lodged=pre_lodge, risk=risk
-        )
+            mrn, declaration, principal, now, ctx.corridor, pre_lodged=pre_lodge,
+            risk=screening.of(mrn),
+        )  # fmt: skip
         uow.movements.add(movement)
         uow.events.add(event)
-        _append_to_log(uow, movement, event)
+        _append_to_log(uow, movement, event, declaration_json)
         uow.commit()
     return Lodged(movement, created=True)
 
@@ -221,10 +227,18 @@ def count_by_state(ctx: Context) -> dict[str, int]:
         return uow.movements.count_by_state()
 
 
-def _append_to_log(uow: UnitOfWork, movement: Movement, event: MovementEvent) -> None:
-    """The event's log entry, in the same transaction as the change it records."""
+def _append_to_log(
+    uow: UnitOfWork,
+    movement: Movement,
+    event: MovementEvent,
+    declaration_json: dict[str, Any] | None = None,
+) -> None:
+    """The event's log entry, in the same transaction as the change it records;
+    ``declaration_json``: the movement's declaration as JSON, if already made."""
     carries_declaration = event.action in (Action.LODGE, Action.PRE_LODGE, Action.AMEND)
-    declaration = declaration_to_json(movement.declaration) if carries_declaration else None
+    declaration = None
+    if carries_declaration:
+        declaration = declaration_json or declaration_to_json(movement.declaration)
     public, confidential = entry_parts(movement, event, declaration)
     entry, salt = build_entry(public, confidential)
     stored = StoredEntry(None, movement.mrn, event.sequence, entry, salt, confidential)

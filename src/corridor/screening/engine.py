@@ -48,6 +48,16 @@ class Assessment:
         }
 
 
+@dataclass(frozen=True)
+class Screened:
+    """The findings of every check but the random draw (see ``ScreeningEngine.screen``)."""
+
+    findings: tuple[Finding, ...]
+    list_versions: tuple[ListVersion, ...]
+    hits: tuple[PartyHit, ...]
+    suppressed: tuple[PartyHit, ...]
+
+
 def random_draw(seed: str, movement_ref: str) -> float:
     """A number in [0, 1) fixed by the seed and the movement reference."""
     digest = hashlib.sha256(f"{seed}\x00{movement_ref}".encode()).digest()
@@ -73,23 +83,40 @@ class ScreeningEngine:
         seed: str,
         dismissals: Collection[Dismissal] = frozenset(),
     ) -> Assessment:
+        screened = self.screen(subject, lists, dismissals=dismissals)
+        return self.conclude(screened, subject.movement_ref, seed=seed)
+
+    def screen(
+        self,
+        subject: ScreeningSubject,
+        lists: ListSnapshot,
+        *,
+        dismissals: Collection[Dismissal] = frozenset(),
+    ) -> Screened:
+        """Every check that does not depend on the movement reference (which this does
+        not read), so that it can run before the reference is allocated."""
         hits, suppressed = self._party_hits(subject, lists, dismissals)
-        findings = [
+        findings = (
             *(hit_finding(h) for h in hits),
             *goods_findings(subject, self.goods, self.config),
             *route_findings(subject, self.goods, self.config),
-        ]
-        draw = random_draw(seed, subject.movement_ref)
+        )
+        return Screened(findings, lists.versions, tuple(hits), tuple(suppressed))
+
+    def conclude(self, screened: Screened, movement_ref: str, *, seed: str) -> Assessment:
+        """The assessment of ``movement_ref``: the checks plus its random control draw."""
+        findings = list(screened.findings)
+        draw = random_draw(seed, movement_ref)
         selected = draw < self.config.random_control_rate
         if selected:
             findings.append(self._random_finding(draw))
         return Assessment(
-            movement_ref=subject.movement_ref,
+            movement_ref=movement_ref,
             channel=strongest(f.channel for f in findings),
             findings=tuple(findings),
-            list_versions=lists.versions,
-            hits=tuple(hits),
-            suppressed=tuple(suppressed),
+            list_versions=screened.list_versions,
+            hits=screened.hits,
+            suppressed=screened.suppressed,
             random_draw=draw,
             randomly_selected=selected,
         )

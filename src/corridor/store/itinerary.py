@@ -17,6 +17,8 @@ from corridor.domain.visibility import itinerary_of
 from corridor.store.access_tables import movement_offices
 from corridor.store.tables import movements
 
+_INSERT_OFFICE = insert(movement_offices)
+
 
 def record_itinerary(connection: Connection, movement: Movement, *, new: bool) -> None:
     """Store the offices of ``movement``'s itinerary (replacing the old ones unless new)."""
@@ -25,7 +27,7 @@ def record_itinerary(connection: Connection, movement: Movement, *, new: bool) -
     rows = [
         {"mrn": movement.mrn, "office": office} for office in itinerary_of(movement.declaration)
     ]
-    connection.execute(insert(movement_offices), rows)
+    connection.execute(_INSERT_OFFICE, rows)
 
 
 def touching(offices: Collection[str]) -> Any:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from corridor.domain.errors import Conflict, NotFound
@@ -36,25 +36,32 @@ class MovementFilter:
     """And, a principal's scope: only movements whose itinerary includes one of these."""
 
 
+# The statements a lodging runs, built once: building one per call (``.values(**row)``)
+# cost more than executing it.
+_BY_MRN = select(movements.c.data).where(movements.c.mrn == bindparam("mrn"))
+_BY_LRN = select(movements.c.data).where(
+    movements.c.holder == bindparam("holder"), movements.c.lrn == bindparam("lrn")
+)
+_INSERT_MOVEMENT = insert(movements)
+_INSERT_EVENT = insert(movement_events)
+
+
 class MovementRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     def get(self, mrn: str) -> Movement:
-        row = self._connection.execute(
-            select(movements.c.data).where(movements.c.mrn == mrn)
-        ).first()
+        row = self._connection.execute(_BY_MRN, {"mrn": mrn}).first()
         if row is None:
             raise NotFound(f"no movement {mrn}")
         return movement_from_json(row.data)
 
     def find_by_lrn(self, holder: str, lrn: str) -> Movement | None:
-        query = select(movements.c.data).where(movements.c.holder == holder, movements.c.lrn == lrn)
-        row = self._connection.execute(query).first()
+        row = self._connection.execute(_BY_LRN, {"holder": holder, "lrn": lrn}).first()
         return None if row is None else movement_from_json(row.data)
 
     def add(self, movement: Movement) -> None:
-        self._connection.execute(insert(movements).values(**_columns(movement)))
+        self._connection.execute(_INSERT_MOVEMENT, _columns(movement))
         record_itinerary(self._connection, movement, new=True)
 
     def update(self, movement: Movement, expected_version: int) -> None:
@@ -131,20 +138,19 @@ class EventRepository:
         self._connection = connection
 
     def add(self, event: MovementEvent) -> None:
-        self._connection.execute(
-            insert(movement_events).values(
-                mrn=event.mrn,
-                sequence=event.sequence,
-                action=str(event.action),
-                source=None if event.source is None else str(event.source),
-                target=str(event.target),
-                principal=event.principal,
-                role=str(event.role),
-                office=event.office,
-                at=event.at,
-                details=dict(event.details),
-            )
-        )
+        row = {
+            "mrn": event.mrn,
+            "sequence": event.sequence,
+            "action": str(event.action),
+            "source": None if event.source is None else str(event.source),
+            "target": str(event.target),
+            "principal": event.principal,
+            "role": str(event.role),
+            "office": event.office,
+            "at": event.at,
+            "details": dict(event.details),
+        }
+        self._connection.execute(_INSERT_EVENT, row)
 
     def for_movement(self, mrn: str) -> list[MovementEvent]:
         query = (
@@ -182,10 +188,20 @@ class SerialAllocator:
         self._connection = connection
 
     def next(self, year: int, office: str) -> int:
-        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(mrn_counters).values(year=year, office=office, last_serial=1)
-        statement = statement.on_conflict_do_update(
-            index_elements=["year", "office"],
-            set_={"last_serial": mrn_counters.c.last_serial + 1},
-        ).returning(mrn_counters.c.last_serial)
-        return int(self._connection.execute(statement).scalar_one())
+        statement = _NEXT_SERIAL[self._connection.dialect.name == "postgresql"]
+        serial = self._connection.execute(statement, {"year": year, "office": office})
+        return int(serial.scalar_one())
+
+
+def _next_serial(dialect: Any) -> Any:
+    statement = dialect.insert(mrn_counters).values(
+        year=bindparam("year"), office=bindparam("office"), last_serial=1
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["year", "office"],
+        set_={"last_serial": mrn_counters.c.last_serial + 1},
+    ).returning(mrn_counters.c.last_serial)
+
+
+_NEXT_SERIAL = {False: _next_serial(sqlite), True: _next_serial(postgresql)}
+"""The serial upsert, for SQLite (False) and PostgreSQL (True)."""
