@@ -24,6 +24,7 @@ from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor, Role
 from corridor.domain.principal import SYSTEM_CLOCK, Principal
 from corridor.domain.procedure import decide, open_movement
+from corridor.domain.risk import HitDecision
 
 MRN = "26AZ0HRD01000001J4"
 
@@ -81,6 +82,13 @@ def command_for(movement: Movement, action: Action) -> c.Command:
         Action.OPEN_ENQUIRY: c.OpenEnquiry(office=office),
         Action.CLOSE_ENQUIRY: c.CloseEnquiry(office=office, proof="unloading certificate"),
         Action.START_RECOVERY: c.StartRecovery(office=office, reason="no proof"),
+        Action.REVIEW_HIT: c.ReviewHit(
+            office=office,
+            decision=HitDecision.DISMISS,
+            entity_id="own-2",
+            party_key="name:ordubad agro|AZ|",
+            note="another company of that name",
+        ),
     }
     return payloads[action]
 

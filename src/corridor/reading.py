@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from corridor import services
+from corridor import review_service, services
 from corridor.bootstrap import Context
 from corridor.domain.authorisation import authorise
 from corridor.domain.commands import Command
@@ -19,7 +19,7 @@ from corridor.domain.events import MovementEvent
 from corridor.domain.lifecycle import Action, transition_for
 from corridor.domain.movement import Movement
 from corridor.domain.principal import Principal
-from corridor.domain.risk import RiskAssessment
+from corridor.domain.risk import HitDecision, RiskAssessment
 from corridor.domain.visibility import (
     MovementScope,
     Reading,
@@ -27,7 +27,9 @@ from corridor.domain.visibility import (
     require_reading,
     require_visible,
 )
+from corridor.screening.review import ReviewItem
 from corridor.store.repository import MovementFilter
+from corridor.store.reviews import ReviewFilter
 
 
 def get_movement(ctx: Context, mrn: str, principal: Principal) -> Movement:
@@ -96,3 +98,35 @@ def amend(
 ) -> Movement:
     get_movement(ctx, mrn, principal)
     return services.amend(ctx, mrn, declaration, principal)
+
+
+def list_reviews(ctx: Context, selection: ReviewFilter, principal: Principal) -> list[ReviewItem]:
+    """The screening review items of the movements ``principal`` may see, by id."""
+    require_reading(principal, Reading.SCREENING)
+    scope = movement_scope(ctx.corridor, principal)
+    if not scope.everything:
+        if not scope.offices:
+            return []
+        selection = replace(selection, within=scope.offices)
+    return review_service.list_reviews(ctx, selection)
+
+
+def get_review(ctx: Context, review_id: int, principal: Principal) -> ReviewItem:
+    """One review item, if ``principal`` may read screening and see its movement (else
+    not found, as for an item that does not exist)."""
+    require_reading(principal, Reading.SCREENING)
+    item = review_service.get_review(ctx, review_id)
+    try:
+        get_movement(ctx, item.movement_ref, principal)
+    except NotFound:
+        raise NotFound(f"no screening review {review_id}") from None
+    return item
+
+
+def decide_review(
+    ctx: Context, review_id: int, decision: HitDecision, principal: Principal, note: str
+) -> ReviewItem:
+    """Confirm or dismiss an item the principal may see; the domain decides whether this
+    principal may decide it (``review_hit`` in the lifecycle table)."""
+    get_review(ctx, review_id, principal)
+    return review_service.decide(ctx, review_id, decision, principal, note)

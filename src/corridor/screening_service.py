@@ -4,7 +4,7 @@ configuration, the watch lists, and the map from a declaration to what screening
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,10 +15,13 @@ from corridor.domain.risk import Channel, RiskAssessment, RiskReason
 from corridor.screening.engine import Assessment, Screened, ScreeningEngine
 from corridor.screening.goods import GoodsReference
 from corridor.screening.lists import ListSource, WatchListSet
+from corridor.screening.parties import Dismissal
+from corridor.screening.review import ReviewItem, review_items
 from corridor.screening.rules import ScreeningConfig
 from corridor.screening.subject import ScreenedGoods, ScreenedParty, ScreeningSubject
 
 BLOCKING_CODES = frozenset({"goods.military_block"})
+RememberedDismissals = Callable[[str, Collection[str]], Collection[Dismissal]]
 
 
 @dataclass
@@ -30,27 +33,29 @@ class Screening:
     seed: str
 
     def assess(
+        self, mrn: str, declaration: TransitDeclaration, corridor: Corridor
+    ) -> RiskAssessment:
+        return self.screen(mrn, declaration, corridor).risk
+
+    def screen(
         self,
         mrn: str,
         declaration: TransitDeclaration,
         corridor: Corridor,
-        dismissals: Collection[tuple[str, str]] = (),
-    ) -> RiskAssessment:
-        return self.prepare(declaration, corridor, dismissals).of(mrn)
+        remembered: RememberedDismissals = lambda state, keys: (),
+    ) -> ScreeningOutcome:
+        """Screen in one go (see ``prepare`` and ``PreparedScreening.of``)."""
+        return self.prepare(declaration, corridor).of(mrn, remembered)
 
-    def prepare(
-        self,
-        declaration: TransitDeclaration,
-        corridor: Corridor,
-        dismissals: Collection[tuple[str, str]] = (),
-    ) -> PreparedScreening:
+    def prepare(self, declaration: TransitDeclaration, corridor: Corridor) -> PreparedScreening:
         """Run every check that needs no MRN now; ``.of(mrn)`` completes the assessment
         once the MRN is allocated (lodging allocates it inside its transaction, and keeps
         that transaction short by screening before it opens)."""
         self.lists.reload()
         subject = subject_for(UNALLOCATED, declaration, corridor)
-        screened = self.engine.screen(subject, self.lists.current, dismissals=dismissals)
-        return PreparedScreening(self, screened)
+        screened = self.engine.screen(subject, self.lists.current)
+        state = corridor.office(declaration.itinerary.departure).state
+        return PreparedScreening(self, screened, state)
 
 
 UNALLOCATED = ""
@@ -59,14 +64,36 @@ UNALLOCATED = ""
 
 @dataclass(frozen=True)
 class PreparedScreening:
-    """A declaration screened, short of the random draw that depends on its MRN."""
+    """A declaration screened, short of the random draw that depends on its MRN and of
+    the dismissals remembered for its hits."""
 
     screening: Screening
     screened: Screened
+    state: str
+    """The state of the office of departure: its remembered dismissals apply."""
 
-    def of(self, mrn: str) -> RiskAssessment:
+    def of(
+        self, mrn: str, remembered: RememberedDismissals = lambda state, keys: ()
+    ) -> ScreeningOutcome:
+        """The assessment of ``mrn`` and a review item per hit. ``remembered(state,
+        party_keys)`` gives the dismissals the state of departure remembers for these
+        parties (asked only when there are hits): their hits are suppressed, listed in
+        the assessment but not raised."""
+        screened = self.screened
+        if screened.hits:
+            keys = sorted({hit.party_key for hit in screened.hits})
+            screened = screened.without(remembered(self.state, keys))
         engine, seed = self.screening.engine, self.screening.seed
-        return risk_of(engine.conclude(self.screened, mrn, seed=seed))
+        assessment = engine.conclude(screened, mrn, seed=seed)
+        return ScreeningOutcome(risk_of(assessment), review_items(assessment))
+
+
+@dataclass(frozen=True)
+class ScreeningOutcome:
+    """A movement screened: what the movement keeps, and what goes to the review queue."""
+
+    risk: RiskAssessment
+    review_items: list[ReviewItem]
 
 
 def build_screening(

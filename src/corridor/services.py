@@ -21,13 +21,17 @@ from corridor.domain.movement import Movement
 from corridor.domain.mrn import MovementReference
 from corridor.domain.principal import SYSTEM_CLOCK, Principal
 from corridor.domain.procedure import decide, open_movement
+from corridor.domain.risk import HitDecision, RiskAssessment
 from corridor.domain.validation import validate_declaration
 from corridor.ledger.entry import build_entry
 from corridor.ledger.movement_entries import entry_parts
+from corridor.screening.review import ReviewItem, ReviewState
 from corridor.store.codec import declaration_to_json
 from corridor.store.log_storage import StoredEntry
 from corridor.store.repository import MovementFilter
 from corridor.store.unit_of_work import UnitOfWork
+
+DECISIONS = {ReviewState.CONFIRMED: HitDecision.CONFIRM, ReviewState.DISMISSED: HitDecision.DISMISS}
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,13 @@ def lodge(
         if existing is not None:
             return Lodged(_same_declaration_or_conflict(existing, declaration), created=False)
         mrn = _allocate_mrn(uow, ctx, declaration, now)
+        screened = screening.of(mrn, uow.reviews.dismissals)
         movement, event = open_movement(
             mrn, declaration, principal, now, ctx.corridor, pre_lodged=pre_lodge,
-            risk=screening.of(mrn),
+            risk=screened.risk,
         )  # fmt: skip
         uow.movements.add(movement)
+        uow.reviews.add(screened.review_items, now)  # each hit waits for an officer's decision
         uow.events.add(event)
         _append_to_log(uow, movement, event, declaration_json)
         uow.commit()
@@ -77,22 +83,39 @@ def lodge(
 def amend(
     ctx: Context, mrn: str, declaration: TransitDeclaration, principal: Principal
 ) -> Movement:
-    """Replace the declaration; it is screened again."""
+    """Replace the declaration; it is screened again. Remembered dismissals apply, new
+    hits join the review queue, and decisions already taken on this movement's hits stand."""
     declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
-    risk = ctx.screening.assess(_normalise(mrn), declaration, ctx.corridor)
-    return act(ctx, mrn, c.Amend(declaration=declaration, risk=risk), principal)
+    mrn = _normalise(mrn)
+    screening = ctx.screening.prepare(declaration, ctx.corridor)  # before the lock, as lodge
+    with ctx.unit_of_work() as uow:
+        screened = screening.of(mrn, uow.reviews.dismissals)
+        risk = _with_decisions(screened.risk, uow.reviews.for_movement(mrn))
+        after = apply(uow, ctx, mrn, c.Amend(declaration=declaration, risk=risk), principal)
+        uow.reviews.add(screened.review_items, ctx.now())
+        uow.commit()
+    return after
 
 
 def act(ctx: Context, mrn: str, command: c.Command, principal: Principal) -> Movement:
     """Take any lifecycle action on a movement, in one transaction with its event."""
     with ctx.unit_of_work() as uow:
-        before = uow.movements.get(_normalise(mrn))
-        command = _with_default_office(command, before, principal)
-        after, event = decide(before, command, principal, ctx.now(), ctx.corridor)
-        uow.movements.update(after, expected_version=before.version)
-        uow.events.add(event)
-        _append_to_log(uow, after, event)
+        after = apply(uow, ctx, mrn, command, principal)
         uow.commit()
+    return after
+
+
+def apply(
+    uow: UnitOfWork, ctx: Context, mrn: str, command: c.Command, principal: Principal
+) -> Movement:
+    """Decide ``command`` and store the movement, its event and its log entry in ``uow``
+    (the caller commits)."""
+    before = uow.movements.get(_normalise(mrn))
+    command = _with_default_office(command, before, principal)
+    after, event = decide(before, command, principal, ctx.now(), ctx.corridor)
+    uow.movements.update(after, expected_version=before.version)
+    uow.events.add(event)
+    _append_to_log(uow, after, event)
     return after
 
 
@@ -243,6 +266,13 @@ def _append_to_log(
     entry, salt = build_entry(public, confidential)
     stored = StoredEntry(None, movement.mrn, event.sequence, entry, salt, confidential)
     uow.log.append(stored, event.at)
+
+
+def _with_decisions(risk: RiskAssessment, items: list[ReviewItem]) -> RiskAssessment:
+    for item in items:
+        if item.state is not ReviewState.OPEN:
+            risk = risk.reviewed(item.entity_id, item.party_key, DECISIONS[item.state])
+    return risk
 
 
 def _allocate_mrn(

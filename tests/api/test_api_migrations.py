@@ -7,7 +7,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-import corridor.store.access_tables  # noqa: F401  (its tables belong to metadata)
+import corridor.store.access_tables
+import corridor.store.review_tables  # noqa: F401  (both register their tables on metadata)
 from corridor.bootstrap import Context
 from corridor.store.database import alembic_config
 from corridor.store.tables import metadata

@@ -84,6 +84,19 @@ def test_dismissal_is_remembered_for_that_entity_and_party(
     assert engine.assess(_subject(other), snapshot, seed="s", dismissals={dismissal}).hits
 
 
+def test_dismissals_applied_after_screening_suppress_the_same_hits(
+    reference: GoodsReference, snapshot: ListSnapshot
+) -> None:
+    engine = _engine(reference)
+    subject = _subject(LISTED_CONSIGNEE, goods=("854231",))
+    [item] = review_items(engine.assess(subject, snapshot, seed="s"))
+    later = engine.screen(subject, snapshot).without({item.dismissal})
+    assert later == engine.screen(subject, snapshot, dismissals={item.dismissal})
+    assert later.hits == () and len(later.suppressed) == 1
+    assert [f.code for f in later.findings] == ["goods.chp"]
+    assert engine.screen(subject, snapshot).without(set()) == engine.screen(subject, snapshot)
+
+
 def test_review_decisions_are_final(reference: GoodsReference, snapshot: ListSnapshot) -> None:
     [item] = review_items(_engine(reference).assess(_subject(LISTED_CONSIGNEE), snapshot, seed="s"))
     confirmed = confirm(item, by="officer-am-17")

@@ -17,6 +17,7 @@ from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor, Office
 from corridor.domain.principal import Principal
 from corridor.domain.visibility import Reading, may_read
+from corridor.screening.review import ReviewItem
 from corridor.store.codec import movement_to_json
 
 STRICT = ConfigDict(extra="forbid")
@@ -144,6 +145,49 @@ class PrincipalView(BaseModel):
         )  # fmt: skip
 
 
+class ReviewView(BaseModel):
+    """A watch-list hit in the review queue: the party, the listed entity, the decision."""
+
+    id: int
+    mrn: str
+    party_role: str
+    party_name: str
+    party_key: str
+    list: str
+    entity_id: str
+    caption: str
+    score: float
+    state: str
+    decided_by: str | None
+    decided_at: datetime | None
+    note: str
+
+    @classmethod
+    def of(cls, item: ReviewItem) -> ReviewView:
+        assert item.id is not None, "a stored item has an id"
+        return cls(
+            id=item.id, mrn=item.movement_ref, party_role=item.party_role,
+            party_name=item.party_name, party_key=item.party_key, list=item.list_name,
+            entity_id=item.entity_id, caption=item.caption, score=item.score,
+            state=item.state.value, decided_by=item.decided_by, decided_at=item.decided_at,
+            note=item.note,
+        )  # fmt: skip
+
+
+class ReviewPage(BaseModel):
+    """One page of review items by id; pass ``next_cursor`` as ``cursor`` for the next."""
+
+    items: list[ReviewView]
+    next_cursor: str | None
+
+
+class DecisionRequest(BaseModel):
+    """A decision's note: why the party is (or is not) the listed entity."""
+
+    model_config = STRICT
+    note: str = Field("", max_length=2000)
+
+
 def action_request_model(command: type[c.Command]) -> type[BaseModel]:
     """The request body of one action, made from its command's fields (so the API never
     drifts from the domain): ``office``, ``remarks`` and the action's particulars."""
@@ -156,8 +200,12 @@ def action_request_model(command: type[c.Command]) -> type[BaseModel]:
     return create_model(name, __config__=STRICT, **fields)
 
 
+# Amending takes a declaration (``POST /movements/{mrn}/amend``); a screening hit is
+# reviewed through its review item (``/screening/reviews``).
 ACTION_COMMANDS: dict[Action, type[c.Command]] = {
-    action: command for action, command in c.COMMANDS.items() if action is not Action.AMEND
+    action: command
+    for action, command in c.COMMANDS.items()
+    if action not in (Action.AMEND, Action.REVIEW_HIT)
 }
 
 

@@ -15,6 +15,7 @@ from corridor.cli import log as log
 from corridor.cli import monitor as monitor
 from corridor.cli import movements as movements
 from corridor.cli import post as post
+from corridor.cli import reviews as reviews
 from corridor.cli import serve as serve
 from corridor.cli import simulate as simulate
 from corridor.cli import system as system
@@ -42,6 +43,7 @@ load.register(app)
 post.register(app)
 monitor.register(app)
 witness.register(app)
+reviews.register(screen_app)
 app.add_typer(screen_app, name="screen", help="Screen names and movements against watch lists.")
 
 

@@ -12,11 +12,11 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from corridor.domain.declaration import TransitDeclaration, Transport
-from corridor.domain.errors import PreconditionFailed
+from corridor.domain.errors import InvalidInput, PreconditionFailed
 from corridor.domain.lifecycle import Action
 from corridor.domain.movement import Incident, Movement, Passage
 from corridor.domain.network import Corridor
-from corridor.domain.risk import RiskAssessment
+from corridor.domain.risk import HitDecision, RiskAssessment
 
 Changes = dict[str, Any]
 Details = dict[str, Any]
@@ -312,6 +312,43 @@ class StartRecovery(Reasoned):
         return {}, details
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReviewHit(Command):
+    """Confirm or dismiss a screening hit: one party that resembles one listed entity.
+
+    The decision changes the movement's risk assessment (``RiskAssessment.reviewed``);
+    the review item and the remembered dismissal are the services' to store.
+    """
+
+    action = Action.REVIEW_HIT
+    decision: HitDecision
+    entity_id: str
+    party_key: str
+    party_role: str = ""
+    list_name: str = ""
+    item: int | None = None
+    note: str = ""
+
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        if self.decision is HitDecision.DISMISS and not self.note.strip():
+            raise InvalidInput(
+                "note: a dismissal needs a note saying why the hit is a false positive"
+            )
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        details: Details = {
+            "decision": str(self.decision), "item": self.item, "party_role": self.party_role,
+            "party_key": self.party_key, "list": self.list_name, "entity_id": self.entity_id,
+            "note": self.note,
+        }  # fmt: skip
+        if movement.risk is None:
+            return {}, details
+        risk = movement.risk.reviewed(self.entity_id, self.party_key, self.decision)
+        return {"risk": risk}, details | {"channel": str(risk.channel)}
+
+
 def _check_risk(movement: Movement) -> None:
     """Screening's channel decides what control must come before release."""
     risk = movement.risk
@@ -339,6 +376,6 @@ COMMANDS: dict[Action, type[Command]] = {
     for command in (
         Present, Amend, Cancel, Accept, Reject, Control, Release, RefuseRelease, Invalidate,
         RecordPassage, RecordIncident, EndorseIncident, RecordArrival, Discharge, MarkOverdue,
-        OpenEnquiry, CloseEnquiry, StartRecovery,
+        OpenEnquiry, CloseEnquiry, StartRecovery, ReviewHit,
     )
 }  # fmt: skip

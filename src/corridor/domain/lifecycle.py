@@ -68,6 +68,7 @@ class Action(StrEnum):
     OPEN_ENQUIRY = "open_enquiry"
     CLOSE_ENQUIRY = "close_enquiry"
     START_RECOVERY = "start_recovery"
+    REVIEW_HIT = "review_hit"  # a screening hit confirmed or dismissed; the state stays
 
 
 class Authority(StrEnum):
@@ -142,6 +143,15 @@ TRANSITIONS: tuple[Transition, ...] = tuple(Transition(*row) for row in [
     (S.UNDER_ENQUIRY,   A.START_RECOVERY,    S.RECOVERY,        D,  P.DEPARTURE),
 ])
 # fmt: on
+
+# A screening hit (a party resembling a listed entity) is confirmed or dismissed by the
+# deciding power of the office of departure, where the channel decides the control, in
+# any state while the procedure is open. The movement's state does not change.
+TRANSITIONS += tuple(
+    Transition(state, A.REVIEW_HIT, None, D, P.DEPARTURE)
+    for state in MovementState
+    if state not in FINAL_STATES
+)
 
 _BY_SOURCE_AND_ACTION = {(t.source, t.action): t for t in TRANSITIONS}
 

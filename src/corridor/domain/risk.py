@@ -7,8 +7,8 @@ one rule that follows from it: what control must precede release.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -18,6 +18,13 @@ class Channel(StrEnum):
     GREEN = "green"  # release without control
     YELLOW = "yellow"  # documentary control, or an officer's review, first
     RED = "red"  # physical control first
+
+
+class HitDecision(StrEnum):
+    """An officer's decision on a screening hit (a party resembling a listed entity)."""
+
+    CONFIRM = "confirm"  # the party is the listed entity, or cannot be cleared
+    DISMISS = "dismiss"  # a false positive: the party is not that entity
 
 
 CONTROLS_REQUIRED: Mapping[Channel, frozenset[str]] = {
@@ -49,3 +56,38 @@ class RiskAssessment:
     def control_required(self) -> frozenset[str]:
         """The control kinds, any one of which must precede release."""
         return CONTROLS_REQUIRED[self.channel]
+
+    def reviewed(self, entity_id: str, party_key: str, decision: HitDecision) -> RiskAssessment:
+        """The assessment after a decision on the hits of one party and listed entity.
+
+        A confirmed hit gives red (the party is taken to be the listed entity: physical
+        control first); a dismissed one gives green (it no longer counts). Either way the
+        reason stays, marked in its evidence, and the channel is again the strongest of
+        the reasons, as screening made it. Nothing else changes.
+        """
+        reasons = tuple(
+            _decided(reason, decision) if _is_hit(reason, entity_id, party_key) else reason
+            for reason in self.reasons
+        )
+        return replace(self, channel=strongest(r.channel for r in reasons), reasons=reasons)
+
+
+RANK = (Channel.GREEN, Channel.YELLOW, Channel.RED)
+DECIDED = {
+    HitDecision.CONFIRM: (Channel.RED, "confirmed"),
+    HitDecision.DISMISS: (Channel.GREEN, "dismissed"),
+}
+
+
+def strongest(channels: Iterable[Channel]) -> Channel:
+    return max(channels, key=RANK.index, default=Channel.GREEN)
+
+
+def _is_hit(reason: RiskReason, entity_id: str, party_key: str) -> bool:
+    evidence = reason.evidence
+    return evidence.get("entity_id") == entity_id and evidence.get("party_key") == party_key
+
+
+def _decided(reason: RiskReason, decision: HitDecision) -> RiskReason:
+    channel, word = DECIDED[decision]
+    return replace(reason, channel=channel, evidence={**reason.evidence, "review": word})

@@ -95,6 +95,15 @@ def _control(movement: Movement, details: Mapping[str, Any]) -> dict[str, Any]:
     return {"control": details["control"]}
 
 
+def _reviewed(movement: Movement, details: Mapping[str, Any]) -> dict[str, Any]:
+    """A decision on a screening hit: which kind of party, what was decided, the channel
+    after; the party's name, the listed entity and the note stay confidential."""
+    facts = {"decision": details["decision"], "party_role": details["party_role"]}
+    if "channel" in details:
+        facts["channel"] = details["channel"]
+    return facts
+
+
 _PUBLIC_FACTS: dict[Action, Facts] = {
     Action.LODGE: _lodged,
     Action.PRE_LODGE: _lodged,
@@ -105,4 +114,5 @@ _PUBLIC_FACTS: dict[Action, Facts] = {
     Action.RECORD_INCIDENT: _incident,
     Action.CONTROL: _control,
     Action.ENDORSE_INCIDENT: lambda movement, details: {"kind": details["kind"]},
+    Action.REVIEW_HIT: _reviewed,
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from corridor.screening.checks import goods_findings, military_table, route_findings
@@ -50,12 +50,27 @@ class Assessment:
 
 @dataclass(frozen=True)
 class Screened:
-    """The findings of every check but the random draw (see ``ScreeningEngine.screen``)."""
+    """The findings of every check but the random draw (see ``ScreeningEngine.screen``):
+    the hits' findings first, in the order of ``hits``, then the goods and route ones."""
 
     findings: tuple[Finding, ...]
     list_versions: tuple[ListVersion, ...]
     hits: tuple[PartyHit, ...]
     suppressed: tuple[PartyHit, ...]
+
+    def without(self, dismissals: Collection[Dismissal]) -> Screened:
+        """The same checks with the hits of these dismissals suppressed (as if passed to
+        ``screen``): a store can look dismissals up only for the parties that hit."""
+        gone = [(h.match.entity.entity_id, h.party_key) in dismissals for h in self.hits]
+        if not any(gone):
+            return self
+        paired = list(zip(self.hits, self.findings, gone, strict=False))
+        return replace(
+            self,
+            findings=(*(f for _, f, g in paired if not g), *self.findings[len(self.hits) :]),
+            hits=tuple(h for h, _, g in paired if not g),
+            suppressed=(*self.suppressed, *(h for h, _, g in paired if g)),
+        )
 
 
 def random_draw(seed: str, movement_ref: str) -> float:

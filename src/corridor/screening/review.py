@@ -8,6 +8,7 @@ checked by the services layer). Confirming keeps the hit; dismissing it yields t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import Enum
 
 from corridor.screening.engine import Assessment
@@ -29,9 +30,12 @@ class ReviewItem:
     list_name: str
     entity_id: str
     score: float
+    caption: str = ""  # the listed entity's name, as the list gives it
     state: ReviewState = ReviewState.OPEN
     decided_by: str | None = None
+    decided_at: datetime | None = None
     note: str = ""
+    id: int | None = None  # given by the store
 
     @property
     def dismissal(self) -> Dismissal:
@@ -52,22 +56,25 @@ def review_items(assessment: Assessment) -> list[ReviewItem]:
             list_name=hit.match.entity.list_name,
             entity_id=hit.match.entity.entity_id,
             score=hit.match.score,
+            caption=hit.match.entity.caption,
         )
         for hit in assessment.hits
     ]
 
 
-def confirm(item: ReviewItem, by: str, note: str = "") -> ReviewItem:
+def confirm(item: ReviewItem, by: str, note: str = "", at: datetime | None = None) -> ReviewItem:
     _require_open(item)
-    return replace(item, state=ReviewState.CONFIRMED, decided_by=by, note=note)
+    return replace(item, state=ReviewState.CONFIRMED, decided_by=by, decided_at=at, note=note)
 
 
-def dismiss(item: ReviewItem, by: str, note: str) -> tuple[ReviewItem, Dismissal]:
+def dismiss(
+    item: ReviewItem, by: str, note: str, at: datetime | None = None
+) -> tuple[ReviewItem, Dismissal]:
     """Dismiss a false positive; a note saying why is required."""
     _require_open(item)
     if not note.strip():
         raise ReviewError("a dismissal needs a note saying why the hit is a false positive")
-    decided = replace(item, state=ReviewState.DISMISSED, decided_by=by, note=note)
+    decided = replace(item, state=ReviewState.DISMISSED, decided_by=by, decided_at=at, note=note)
     return decided, decided.dismissal
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine
 
 from corridor.store.log_storage import LogEntryRepository
 from corridor.store.repository import EventRepository, MovementRepository, SerialAllocator
+from corridor.store.reviews import ReviewRepository
 
 
 class UnitOfWork:
@@ -17,6 +18,7 @@ class UnitOfWork:
     events: EventRepository
     serials: SerialAllocator
     log: LogEntryRepository
+    reviews: ReviewRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -29,6 +31,7 @@ class UnitOfWork:
         self.events = EventRepository(self._connection)
         self.serials = SerialAllocator(self._connection)
         self.log = LogEntryRepository(self._connection)
+        self.reviews = ReviewRepository(self._connection)
         return self
 
     def __exit__(

@@ -94,6 +94,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.LODGE: N_("Lodge"),
     Action.PRE_LODGE: N_("Pre-lodge"),
     Action.MARK_OVERDUE: N_("Marked overdue"),
+    Action.REVIEW_HIT: N_("Screening hit reviewed"),
 }
 
 

@@ -62,4 +62,13 @@ LABELS: dict[str, str] = {
     "individual": N_("individual"),
     "cash": N_("cash deposit"),
     "waiver": N_("waiver"),
+    # parties screened, and decisions on their hits
+    "holder": N_("holder"),
+    "representative": N_("representative"),
+    "consignor": N_("consignor"),
+    "consignee": N_("consignee"),
+    "vehicle": N_("vehicle"),
+    "open": N_("open"),
+    "confirmed": N_("confirmed"),
+    "dismissed": N_("dismissed"),
 }

@@ -86,3 +86,17 @@ def _check_if_plain(
     ]
     if not required:
         command(office=office).check(movement, now, corridor)
+
+
+def may_review(corridor: Corridor, movement: Movement, principal: Principal) -> bool:
+    """Whether ``principal`` may confirm or dismiss the movement's screening hits now
+    (the lifecycle's ``review_hit`` row, at the office of departure)."""
+    if Action.REVIEW_HIT not in actions_from(movement.state):
+        return False
+    transition = transition_for(movement.state, Action.REVIEW_HIT)
+    [office] = itinerary_offices(movement.declaration, transition.place)
+    try:
+        authorise(corridor, movement.declaration, transition, principal, office)
+    except (NotAuthorised, PreconditionFailed):
+        return False
+    return True

@@ -39,6 +39,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
     Role.CUSTOMS: [
         ("/ui/queue", N_("Queue")),
         ("/ui/enquiries", N_("Enquiries")),
+        ("/ui/screening", N_("Screening review")),
         ("/ui/checkpoint", N_("Scan")),
         ("/ui/movements", N_("Movements")),
     ],

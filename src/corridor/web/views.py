@@ -14,6 +14,7 @@ from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor
 from corridor.domain.principal import Principal
 from corridor.domain.visibility import Reading, may_read
+from corridor.screening.review import ReviewItem
 from corridor.web.forms import ACTION_LABELS, FIELDS
 from corridor.web.offers import Offer
 
@@ -64,8 +65,8 @@ def detail(
             "channel": str(risk.channel),
             "blocked": risk.blocked,
             "control_required": sorted(risk.control_required()),
-            "reasons": [{"code": r.code, "channel": str(r.channel), "text": r.text}
-                        for r in risk.reasons],
+            "reasons": [{"code": r.code, "channel": str(r.channel), "text": r.text,
+                         "review": r.evidence.get("review")} for r in risk.reasons],
             "list_versions": list(risk.list_versions),
         }  # fmt: skip
     return model
@@ -163,3 +164,14 @@ def _documents(movement: Movement) -> list[dict[str, str]]:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def review_item(item: ReviewItem, may_decide: bool) -> dict[str, Any]:
+    """A hit in the review queue, and whether the person may decide it now."""
+    return {
+        "id": item.id, "mrn": item.movement_ref, "party_role": item.party_role,
+        "party_name": item.party_name, "list": item.list_name, "entity_id": item.entity_id,
+        "caption": item.caption, "score": round(item.score, 4), "state": item.state.value,
+        "decided_by": item.decided_by, "decided_at": _iso(item.decided_at), "note": item.note,
+        "may_decide": may_decide,
+    }  # fmt: skip

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import corridor.store.access_tables  # noqa: F401  (registers its tables on metadata)
+import corridor.store.access_tables
+import corridor.store.review_tables  # noqa: F401  (both register their tables on metadata)
 from corridor.store.tables import metadata
 
 engine = context.config.attributes["engine"]

@@ -20,7 +20,7 @@ from corridor.domain.risk import Channel
 from corridor.store.repository import MovementFilter
 from corridor.web import session, views
 from corridor.web.forms import command_from_form
-from corridor.web.offers import offers
+from corridor.web.offers import WEB_ACTIONS, offers
 from corridor.web.render import (
     WebRoute,
     language,
@@ -139,10 +139,10 @@ async def act(mrn: str, action: str, request: Request, ctx: Ctx, principal: Call
 
 
 def _web_action(text: str) -> Action:
-    try:
-        return Action(text)
-    except ValueError:
-        raise InvalidInput(f"unknown action {text!r}") from None
+    action = next((a for a in WEB_ACTIONS if a == text), None)
+    if action is None:
+        raise InvalidInput(f"unknown action {text!r}")
+    return action
 
 
 def _show_refusal(

@@ -3,36 +3,101 @@ the log explorer that verifies the log in the browser."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from corridor import log_service, reading
+from corridor.api.problems import domain_problem
 from corridor.bootstrap import Context
-from corridor.domain.errors import NotFound
+from corridor.domain.errors import CorridorError, InvalidInput, NotFound
 from corridor.domain.lifecycle import MovementState
 from corridor.domain.principal import Principal
+from corridor.domain.risk import HitDecision
 from corridor.domain.visibility import Reading, require_reading
 from corridor.ledger.checkpoint import parse_checkpoint
 from corridor.ledger.note import split_note
+from corridor.screening.review import ReviewItem, ReviewState
 from corridor.store.repository import MovementFilter
+from corridor.store.reviews import ReviewFilter
 from corridor.web import charts, figures, session, views
 from corridor.web.i18n import N_
 from corridor.web.labels import LABELS
-from corridor.web.render import WebRoute, language, page, translate, wants_json
+from corridor.web.offers import may_review
+from corridor.web.render import (
+    WebRoute,
+    language,
+    page,
+    redirect,
+    safe_next,
+    translate,
+    wants_json,
+)
 
 router = APIRouter(prefix="/ui", route_class=WebRoute, include_in_schema=False)
 Caller = Annotated[Principal, Depends(session.current_principal)]
 Ctx = Annotated[Context, Depends(session.context)]
 S = MovementState
 BEFORE_RELEASE = (S.PRE_LODGED, S.LODGED, S.ACCEPTED, S.UNDER_CONTROL)
+LISTED = 200
 
 
 @router.get("/screening")
 def screening_review(request: Request, ctx: Ctx, principal: Caller) -> Response:
-    """Movements not yet released that screening sent to the yellow or red channel,
-    with its reasons: the operator triages them for the state's officers, who decide."""
+    """The review queue (watch-list hits; the state of departure's customs confirm or
+    dismiss each), then the movements not yet released in a yellow or red channel."""
+    return page(request, "screening.html", _screening_model(request, ctx, principal), principal)
+
+
+@router.post("/screening/{review_id}/decide")
+async def decide_review(review_id: int, request: Request, ctx: Ctx, principal: Caller) -> Response:
+    """Confirm or dismiss one hit from the review page; back to it with the outcome."""
+    form = await request.form()
+    session.check_csrf(request, form.get(session.CSRF_FIELD))
+    back = safe_next(form.get("next"), "/ui/screening")
+    try:
+        decision = _decision(form.get("decision"))
+        note = str(form.get("note") or "").strip()
+        await run_in_threadpool(reading.decide_review, ctx, review_id, decision, principal, note)
+    except CorridorError as error:
+        if wants_json(request):
+            raise
+        model = await run_in_threadpool(_screening_model, request, ctx, principal)
+        status, _ = domain_problem(error)
+        return page(request, "screening.html", model, principal, status=status, error=error.detail)
+    return redirect(back + ("&" if "?" in back else "?") + "done=review_hit")
+
+
+def _decision(value: object) -> HitDecision:
+    try:
+        return HitDecision(str(value))
+    except ValueError:
+        raise InvalidInput(f"decision: confirm or dismiss, not {value!r}") from None
+
+
+def _screening_model(request: Request, ctx: Context, principal: Principal) -> dict[str, Any]:
     require_reading(principal, Reading.SCREENING)
+    wanted = request.query_params.get("state", "open")
+    states = tuple(s for s in ReviewState if s.value == wanted)
+    selection = ReviewFilter(states=states, limit=LISTED)
+    items = reading.list_reviews(ctx, selection, principal)
+    return {
+        "state": wanted if states else None,
+        "states": [s.value for s in ReviewState],
+        "reviews": [views.review_item(item, _may_decide(ctx, item, principal)) for item in items],
+        "movements": _flagged_movements(request, ctx, principal),
+    }
+
+
+def _may_decide(ctx: Context, item: ReviewItem, principal: Principal) -> bool:
+    if item.state is not ReviewState.OPEN:
+        return False
+    movement = reading.get_movement(ctx, item.movement_ref, principal)
+    return may_review(ctx.corridor, movement, principal)
+
+
+def _flagged_movements(request: Request, ctx: Context, principal: Principal) -> list[Any]:
     selection = MovementFilter(states=BEFORE_RELEASE, limit=500)
     found = reading.list_movements(ctx, selection, principal)
     lang = language(request)
@@ -44,7 +109,7 @@ def screening_review(request: Request, ctx: Ctx, principal: Caller) -> Response:
         if m.risk is not None and (m.risk.reasons or str(m.risk.channel) != "green")
     ]  # fmt: skip
     rows.sort(key=lambda row: ("red", "yellow", "green").index(row["channel"] or "green"))
-    return page(request, "screening.html", {"movements": rows}, principal)
+    return rows
 
 
 @router.get("/dashboard")

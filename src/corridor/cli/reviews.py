@@ -1,0 +1,104 @@
+"""`corridor screen reviews | confirm | dismiss`: the screening review queue.
+
+Mounted on `corridor screen` beside the engine's own commands (which need no database).
+"""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from corridor import review_service, services
+from corridor.bootstrap import Context
+from corridor.cli.actions import default_principal
+from corridor.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    console,
+    open_context,
+    parse_principal,
+    print_json,
+)
+from corridor.domain import commands as c
+from corridor.domain.principal import Principal
+from corridor.domain.risk import HitDecision
+from corridor.screening.review import ReviewItem, ReviewState
+from corridor.store.reviews import ReviewFilter
+
+NOTE = typer.Option("", "--note", help="Why the party is (or is not) the listed entity.")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("reviews")
+    def list_reviews(
+        state: list[ReviewState] = typer.Option(
+            [], "--state", help="Only items in these states (repeatable)."
+        ),
+        mrn: str | None = typer.Option(None, "--mrn", help="Only the hits of this movement."),
+        after: int | None = typer.Option(None, "--after", help="Start after this id (paging)."),
+        limit: int = typer.Option(50, "--limit", min=1, max=1000),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """List the screening review queue: watch-list hits and their decisions, by id."""
+        selection = ReviewFilter(tuple(state), mrn and mrn.strip().upper(), after, limit)
+        ctx = open_context()
+        try:
+            found = review_service.list_reviews(ctx, selection)
+        finally:
+            ctx.close()
+        if as_json:
+            print_items(found)
+            return
+        table = Table("id", "MRN", "party", "listed entity", "score", "state", "decided by")
+        for i in found:
+            party = f"{i.party_role}: {i.party_name}"
+            entity = f"{i.caption} ({i.list_name} {i.entity_id})"
+            table.add_row(
+                str(i.id), i.movement_ref, party, entity, f"{i.score:.2f}", i.state.value,
+                i.decided_by or "",
+            )  # fmt: skip
+        console.print(table)
+
+    @app.command("confirm")
+    def confirm(review_id: int, note: str = NOTE, who: str | None = AS_OPTION) -> None:
+        """Confirm a hit: the party is the listed entity (the movement goes red)."""
+        decide(review_id, HitDecision.CONFIRM, note, who)
+
+    @app.command("dismiss")
+    def dismiss(review_id: int, note: str = NOTE, who: str | None = AS_OPTION) -> None:
+        """Dismiss a hit as a false positive (--note required); remembered for that
+        listed entity and party in the state of departure."""
+        decide(review_id, HitDecision.DISMISS, note, who)
+
+
+def decide(review_id: int, decision: HitDecision, note: str, who: str | None) -> None:
+    ctx = open_context()
+    try:
+        item = review_service.get_review(ctx, review_id)
+        principal = parse_principal(who) if who else _decider(ctx, item)
+        decided = review_service.decide(ctx, review_id, decision, principal, note)
+        risk = services.get_movement(ctx, decided.movement_ref).risk
+    finally:
+        ctx.close()
+    after = f", channel now {risk.channel}" if risk is not None else ""
+    console.print(
+        f"review {review_id} ({decided.movement_ref}): {decided.state.value} by {principal}{after}"
+    )
+
+
+def _decider(ctx: Context, item: ReviewItem) -> Principal:
+    """Without --as: the role that decides at the movement's office of departure."""
+    movement = services.get_movement(ctx, item.movement_ref)
+    command = c.ReviewHit(decision=HitDecision.CONFIRM, entity_id="", party_key="")
+    return default_principal(ctx, movement, command)
+
+
+def print_items(items: list[ReviewItem]) -> None:
+    print_json([
+        {"id": i.id, "mrn": i.movement_ref, "party_role": i.party_role,
+         "party_name": i.party_name, "party_key": i.party_key, "list": i.list_name,
+         "entity_id": i.entity_id, "caption": i.caption, "score": i.score,
+         "state": i.state.value, "decided_by": i.decided_by,
+         "decided_at": i.decided_at.isoformat() if i.decided_at else None, "note": i.note}
+        for i in items
+    ])  # fmt: skip

@@ -1,0 +1,129 @@
+"""The screening review queue in the database: items, decisions, remembered dismissals."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from corridor.domain.errors import Conflict, NotFound
+from corridor.screening.parties import Dismissal
+from corridor.screening.review import ReviewItem, ReviewState
+from corridor.store.access_tables import movement_offices
+from corridor.store.review_tables import screening_dismissals, screening_reviews
+
+T = screening_reviews.c
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """What ``ReviewRepository.find`` selects; ``after`` is the last id of the previous page."""
+
+    states: Sequence[ReviewState] = ()
+    mrn: str | None = None
+    after: int | None = None
+    limit: int = 50
+    within: frozenset[str] | None = None
+    """A principal's scope: only items of movements whose itinerary includes one of these."""
+
+
+class ReviewRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, items: Iterable[ReviewItem], at: datetime) -> None:
+        """Open an item for each hit not already in the queue for that movement, party
+        and listed entity (an amendment screens again: its old hits keep their items)."""
+        rows = [_row(item, at) for item in items]
+        if not rows:
+            return
+        query = select(T.party_role, T.party_key, T.entity_id).where(T.mrn == rows[0]["mrn"])
+        known = {tuple(row) for row in self._connection.execute(query)}
+        new = [r for r in rows if (r["party_role"], r["party_key"], r["entity_id"]) not in known]
+        if new:
+            self._connection.execute(insert(screening_reviews), new)
+
+    def get(self, review_id: int) -> ReviewItem:
+        row = self._connection.execute(select(screening_reviews).where(T.id == review_id)).first()
+        if row is None:
+            raise NotFound(f"no screening review {review_id}")
+        return _item(row._mapping)
+
+    def find(self, selection: ReviewFilter) -> list[ReviewItem]:
+        query = select(screening_reviews).order_by(T.id).limit(selection.limit)
+        conditions = _conditions(selection)
+        if conditions:
+            query = query.where(and_(*conditions))
+        return [_item(row._mapping) for row in self._connection.execute(query)]
+
+    def for_movement(self, mrn: str) -> list[ReviewItem]:
+        return self.find(ReviewFilter(mrn=mrn, limit=1000))
+
+    def decide(self, item: ReviewItem) -> None:
+        """Store a decision on an item that was open; ``Conflict`` if it no longer is."""
+        statement = (
+            update(screening_reviews)
+            .where(T.id == item.id, T.state == ReviewState.OPEN.value)
+            .values(
+                state=item.state.value, decided_by=item.decided_by, decided_at=item.decided_at,
+                note=item.note,
+            )
+        )  # fmt: skip
+        if self._connection.execute(statement).rowcount != 1:
+            raise Conflict(f"screening review {item.id} was decided by someone else; reload")
+
+    def remember(self, item: ReviewItem, state: str) -> None:
+        """Remember a dismissal for ``state``'s movements (the first one stands)."""
+        assert item.id is not None and item.decided_by is not None
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(screening_dismissals).values(
+            state=state, party_key=item.party_key, entity_id=item.entity_id, review_id=item.id,
+            decided_by=item.decided_by, decided_at=item.decided_at, note=item.note,
+        )  # fmt: skip
+        self._connection.execute(statement.on_conflict_do_nothing())
+
+    def dismissals(self, state: str, party_keys: Collection[str]) -> set[Dismissal]:
+        """The dismissals remembered in ``state`` for any of these parties."""
+        d = screening_dismissals.c
+        query = select(d.entity_id, d.party_key).where(
+            d.state == state, d.party_key.in_(sorted(set(party_keys)))
+        )
+        return {(row.entity_id, row.party_key) for row in self._connection.execute(query)}
+
+
+def _conditions(selection: ReviewFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if selection.states:
+        conditions.append(T.state.in_([s.value for s in selection.states]))
+    if selection.mrn:
+        conditions.append(T.mrn == selection.mrn)
+    if selection.after is not None:
+        conditions.append(T.id > selection.after)
+    if selection.within is not None:
+        offices = sorted(selection.within)
+        inner = select(movement_offices.c.mrn).where(movement_offices.c.office.in_(offices))
+        conditions.append(T.mrn.in_(inner))
+    return conditions
+
+
+def _row(item: ReviewItem, at: datetime) -> dict[str, Any]:
+    return {
+        "mrn": item.movement_ref, "party_role": item.party_role, "party_name": item.party_name,
+        "party_key": item.party_key, "list_name": item.list_name, "entity_id": item.entity_id,
+        "caption": item.caption, "score": item.score, "state": item.state.value,
+        "created_at": at, "note": item.note,
+    }  # fmt: skip
+
+
+def _item(row: Any) -> ReviewItem:
+    return ReviewItem(
+        movement_ref=row["mrn"], party_role=row["party_role"], party_name=row["party_name"],
+        party_key=row["party_key"], list_name=row["list_name"], entity_id=row["entity_id"],
+        score=row["score"], caption=row["caption"], state=ReviewState(row["state"]),
+        decided_by=row["decided_by"], decided_at=row["decided_at"], note=row["note"],
+        id=row["id"],
+    )  # fmt: skip

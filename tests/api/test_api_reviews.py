@@ -1,0 +1,130 @@
+"""The screening review queue over HTTP: who reads and who decides, per role and
+jurisdiction (written out by hand from the TRIPP definition: the customs of the state of
+departure decide, the operator triages); idempotent decisions; 409 on a decided item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from corridor_api_testing import HOLDER_A, HOLDER_B, PRINCIPALS, bearer, declaration_json
+from fastapi.testclient import TestClient
+
+from corridor import services
+from corridor.bootstrap import Context
+from corridor.domain.network import Role
+from corridor.domain.principal import Principal
+from corridor.store.codec import declaration_from_json
+
+LISTED = {"name": "ООО Ордубад Агро", "country": "AZ"}
+# Movement A: Horadiz -> Nakhchivan through Armenia; B: Julfa -> Nakhchivan, Azerbaijan only.
+ROUTE = {"A": (HOLDER_A, "AZ0HRD01", "AZ0NAX01"), "B": (HOLDER_B, "AZ0CLF01", "AZ0NAX01")}
+READS = {
+    "A": {"customs_az": 200, "customs_am": 200, "operator": 200},
+    "B": {"customs_az": 200, "customs_am": 404, "operator": 200},
+}
+DECIDES = {
+    "A": {"customs_az": 200, "customs_am": 403, "operator": 403},
+    "B": {"customs_az": 200, "customs_am": 404, "operator": 403},
+}
+# Everyone else may not read screening results at all: 403 whatever the movement.
+
+
+def _hit(ctx: Context, which: str, lrn: str = "HIT-1") -> int:
+    holder, departure, destination = ROUTE[which]
+    data = declaration_json(lrn, holder, departure, destination)
+    data["consignments"][0]["consignee"] = LISTED
+    owner = Principal("holder", Role.CARRIER, holder=holder)
+    mrn = services.lodge(ctx, declaration_from_json(data), owner).movement.mrn
+    [item] = [i for i in _reviews(ctx) if i.movement_ref == mrn]
+    assert item.id is not None
+    return item.id
+
+
+def _reviews(ctx: Context) -> list[Any]:
+    from corridor import review_service
+    from corridor.store.reviews import ReviewFilter
+
+    return review_service.list_reviews(ctx, ReviewFilter(limit=100))
+
+
+@pytest.mark.parametrize("which", ["A", "B"])
+def test_who_reads_and_who_decides_a_hit(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str], which: str
+) -> None:
+    item = _hit(api_ctx, which)
+    for name in sorted(PRINCIPALS):
+        read = client.get(f"/screening/reviews/{item}", headers=bearer(tokens[name]))
+        assert read.status_code == READS[which].get(name, 403), (name, read.text)
+    for name in sorted(set(PRINCIPALS) - {"customs_az"}):
+        answer = client.post(
+            f"/screening/reviews/{item}/confirm", json={}, headers=bearer(tokens[name])
+        )
+        assert answer.status_code == DECIDES[which].get(name, 403), (name, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+    assert [i.state.value for i in _reviews(api_ctx)] == ["open"]
+    done = client.post(
+        f"/screening/reviews/{item}/confirm",
+        json={"note": "same"},
+        headers=bearer(tokens["customs_az"]),
+    )
+    assert done.status_code == 200 and done.json()["state"] == "confirmed"
+    assert done.json()["decided_by"] == PRINCIPALS["customs_az"].id
+
+
+def test_each_sees_the_queue_of_its_own_scope(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    items = {which: _hit(api_ctx, which, f"HIT-{which}") for which in ROUTE}
+    for name, token in tokens.items():
+        listed = client.get("/screening/reviews", headers=bearer(token))
+        expected = {w for w in ROUTE if READS[w].get(name, 403) == 200}
+        if not any(name in READS[w] for w in ROUTE):
+            assert listed.status_code == 403, name
+            continue
+        assert {i["id"] for i in listed.json()["items"]} == {items[w] for w in expected}, name
+
+
+def test_a_dismissal_is_idempotent_and_a_decided_item_conflicts(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    item = _hit(api_ctx, "A")
+    headers = bearer(tokens["customs_az"], **{"Idempotency-Key": "dismiss-1"})
+    body = {"note": "a farm cooperative, not the listed company"}
+    first = client.post(f"/screening/reviews/{item}/dismiss", json=body, headers=headers)
+    again = client.post(f"/screening/reviews/{item}/dismiss", json=body, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.headers.get("idempotent-replayed") == "true" and again.json() == first.json()
+    mrn = first.json()["mrn"]
+    assert [e.action for e in services.movement_history(api_ctx, mrn)].count("review_hit") == 1
+    other = client.post(
+        f"/screening/reviews/{item}/confirm", json={}, headers=bearer(tokens["customs_az"])
+    )
+    assert other.status_code == 409 and other.json()["type"].endswith("/conflict")
+
+
+def test_bad_input_is_a_problem_and_changes_nothing(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    item = _hit(api_ctx, "A")
+    az = bearer(tokens["customs_az"])
+    no_note = client.post(f"/screening/reviews/{item}/dismiss", json={"note": " "}, headers=az)
+    assert no_note.status_code == 422 and "note" in no_note.json()["detail"]
+    assert client.get(f"/screening/reviews/{item + 1000}", headers=az).status_code == 404
+    assert client.get("/screening/reviews?cursor=bm9wZQ", headers=az).status_code == 422
+    assert client.get("/screening/reviews?state=maybe", headers=az).status_code == 422
+    assert [i.state.value for i in _reviews(api_ctx)] == ["open"]
+
+
+def test_the_queue_pages_by_cursor(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    made = [_hit(api_ctx, "A", f"HIT-{n}") for n in range(3)]
+    seen: list[int] = []
+    url = "/screening/reviews?limit=2&state=open"
+    while url:
+        page = client.get(url, headers=bearer(tokens["operator"])).json()
+        seen += [i["id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        url = f"/screening/reviews?limit=2&state=open&cursor={cursor}" if cursor else ""
+    assert seen == made

@@ -1,0 +1,86 @@
+"""`corridor screen reviews | confirm | dismiss` on SQLite: list the queue, decide a hit
+(as the customs of the state of departure by default), bad input one line and exit 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corridor.cli import main
+from corridor_testing import EXAMPLE
+
+
+@pytest.fixture
+def cli(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    monkeypatch.setenv("CORRIDOR_DB", database_url)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["corridor", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as done:
+            code = int(done.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    assert run("init")[0] == 0
+    return run
+
+
+def _lodge_hit(cli: Any, tmp_path: Path, lrn: str) -> str:
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8")) | {"lrn": lrn}
+    data["consignments"][0]["consignee"] = {"name": "ООО Ордубад Агро", "country": "AZ"}
+    path = tmp_path / f"{lrn}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, out, err = cli("lodge", str(path))
+    assert code == 0, err
+    return out.split()[0]
+
+
+def test_list_dismiss_and_the_hit_does_not_return(cli: Any, tmp_path: Path) -> None:
+    mrn = _lodge_hit(cli, tmp_path, "CLI-1")
+    [item] = json.loads(cli("screen", "reviews", "--json")[1])
+    assert (item["mrn"], item["state"], item["entity_id"]) == (mrn, "open", "own-2")
+    assert mrn in cli("screen", "reviews")[1]
+    code, out, err = cli("screen", "dismiss", str(item["id"]), "--note", "a farm cooperative")
+    assert code == 0, err
+    assert "dismissed by customs:cli@AZ" in out and "channel now green" in out
+    _lodge_hit(cli, tmp_path, "CLI-2")
+    assert json.loads(cli("screen", "reviews", "--state", "open", "--json")[1]) == []
+    [done] = json.loads(cli("screen", "reviews", "--state", "dismissed", "--json")[1])
+    assert done["note"] == "a farm cooperative"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("screen", "dismiss", "{id}"), "needs a note"),
+        (("screen", "confirm", "{id}", "--as", "operator"), "is for customs, not operator"),
+        (("screen", "confirm", "{id}", "--as", "customs@AM"), "jurisdiction"),
+        (("screen", "confirm", "999"), "no screening review 999"),
+    ],
+)
+def test_bad_decisions_get_one_line_exit_2_and_change_nothing(
+    cli: Any, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    _lodge_hit(cli, tmp_path, "CLI-1")
+    [item] = json.loads(cli("screen", "reviews", "--json")[1])
+    code, _, err = cli(*(a.format(id=item["id"]) for a in args))
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert json.loads(cli("screen", "reviews", "--json")[1]) == [item]
+
+
+def test_a_decided_hit_cannot_be_decided_again(cli: Any, tmp_path: Path) -> None:
+    _lodge_hit(cli, tmp_path, "CLI-1")
+    [item] = json.loads(cli("screen", "reviews", "--json")[1])
+    assert cli("screen", "confirm", str(item["id"]))[0] == 0
+    code, _, err = cli("screen", "dismiss", str(item["id"]), "--note", "no")
+    assert code == 2 and "already confirmed" in err

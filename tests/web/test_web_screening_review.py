@@ -1,0 +1,60 @@
+"""The screening review page: customs of the state of departure confirm or dismiss a
+hit with labelled controls; the operator sees the queue without them."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from corridor_web_testing import csrf_of, lodge_example, sign_in
+from fastapi.testclient import TestClient
+
+from corridor import services
+from corridor.bootstrap import Context
+
+JSON = {"Accept": "application/json"}
+
+
+def _lodge_hit(ctx: Context, declaration_data: dict[str, Any]) -> str:
+    data = copy.deepcopy(declaration_data)
+    data["consignments"][0]["consignee"] = {"name": "ООО Ордубад Агро", "country": "AZ"}
+    return lodge_example(ctx, data, lrn="KHZ-HIT-1")
+
+
+def test_customs_dismiss_a_hit_from_the_page(
+    web: TestClient, web_ctx: Context, people: dict[str, str], declaration_data: dict[str, Any]
+) -> None:
+    mrn = _lodge_hit(web_ctx, declaration_data)
+    sign_in(web, people["operator"])
+    triage = web.get("/ui/screening", headers=JSON).json()
+    [item] = triage["reviews"]
+    assert (item["mrn"], item["state"], item["may_decide"]) == (mrn, "open", False)
+    assert "Awaiting the decision" in web.get("/ui/screening").text
+
+    sign_in(web, people["customs_az"])
+    page = web.get("/ui/screening")
+    assert f'<label for="note-{item["id"]}">' in page.text and 'value="dismiss"' in page.text
+    target = f"/ui/screening/{item['id']}/decide"
+    form = {"csrf": csrf_of(page.text), "decision": "dismiss", "next": "/ui/screening"}
+    refused = web.post(target, data=form | {"note": " "}, follow_redirects=False)
+    assert refused.status_code == 422 and "needs a note" in refused.text
+    done = web.post(target, data=form | {"note": "a farm"}, follow_redirects=False)
+    assert done.status_code == 303 and "done=review_hit" in done.headers["location"]
+    risk = services.get_movement(web_ctx, mrn).risk
+    assert risk is not None and str(risk.channel) == "green"
+    listed = web.get("/ui/screening?state=dismissed", headers=JSON).json()["reviews"]
+    assert [(r["state"], r["note"], r["decided_by"]) for r in listed] == [
+        ("dismissed", "a farm", "az-officer")
+    ]
+    again = web.post(target, data=form | {"note": "again"}, follow_redirects=False)
+    assert again.status_code == 409
+
+
+def test_the_page_is_translated_and_refused_to_those_who_may_not_read_screening(
+    web: TestClient, web_ctx: Context, people: dict[str, str], declaration_data: dict[str, Any]
+) -> None:
+    _lodge_hit(web_ctx, declaration_data)
+    sign_in(web, people["customs_az"], lang="ru")
+    assert "Подтвердить совпадение" in web.get("/ui/screening").text
+    sign_in(web, people["carrier"])
+    assert web.get("/ui/screening", headers=JSON).status_code == 403
