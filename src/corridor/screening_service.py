@@ -32,21 +32,6 @@ class Screening:
     lists: WatchListSet
     seed: str
 
-    def assess(
-        self, mrn: str, declaration: TransitDeclaration, corridor: Corridor
-    ) -> RiskAssessment:
-        return self.screen(mrn, declaration, corridor).risk
-
-    def screen(
-        self,
-        mrn: str,
-        declaration: TransitDeclaration,
-        corridor: Corridor,
-        remembered: RememberedDismissals = lambda state, keys: (),
-    ) -> ScreeningOutcome:
-        """Screen in one go (see ``prepare`` and ``PreparedScreening.of``)."""
-        return self.prepare(declaration, corridor).of(mrn, remembered)
-
     def prepare(self, declaration: TransitDeclaration, corridor: Corridor) -> PreparedScreening:
         """Run every check that needs no MRN now; ``.of(mrn)`` completes the assessment
         once the MRN is allocated (lodging allocates it inside its transaction, and keeps
