@@ -28,8 +28,7 @@ def serve(
     ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, metrics at /metrics)."""
-    import uvicorn
-
+    from corridor.api import serving
     from corridor.api.observability import configure_logging
     from corridor.log_service import Sequencer
     from corridor.witnessing import Cosigning
@@ -50,7 +49,7 @@ def serve(
     if cosigning is not None:
         cosigning.start()  # beside it: the witnesses' cosignatures on each new checkpoint
     try:
-        uvicorn.run(
+        serving.run(
             "corridor.api.app:create_app",
             factory=True,
             host=host,

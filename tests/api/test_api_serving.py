@@ -1,0 +1,47 @@
+"""How `corridor serve` binds its socket: as TCP, so that connections get TCP_NODELAY."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from corridor.api.serving import _Config, tcp_listener
+
+
+def test_the_listener_is_bound_as_tcp_so_accepted_sockets_get_nodelay() -> None:
+    config = _Config("corridor.api.app:create_app", host="127.0.0.1", port=0, workers=2)
+    listener = config.bind_socket()  # the socket several workers would share
+    try:
+        assert listener.proto == socket.IPPROTO_TCP
+        assert asyncio.run(_nodelay_of_an_accepted_connection(listener)) == 1
+    finally:
+        listener.close()
+
+
+def test_a_socket_bound_without_its_protocol_is_rewrapped_as_tcp() -> None:
+    bound = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # proto 0, as uvicorn binds
+    bound.bind(("127.0.0.1", 0))
+    address = bound.getsockname()
+    listener = tcp_listener(bound)
+    try:
+        assert (listener.proto, listener.getsockname()) == (socket.IPPROTO_TCP, address)
+        assert listener.get_inheritable()
+    finally:
+        listener.close()
+
+
+async def _nodelay_of_an_accepted_connection(listener: socket.socket) -> int:
+    accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raw = writer.get_extra_info("socket")
+        accepted.set_result(raw.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        writer.close()
+
+    listener.listen()
+    server = await asyncio.start_server(connected, sock=listener)
+    async with server:
+        _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+        result = await asyncio.wait_for(accepted, 10)
+        writer.close()
+    return result
