@@ -22,6 +22,7 @@ from corridor.api.auth import resolve_async
 from corridor.api.problems import API_PROBLEMS, MEDIA_TYPE, PROBLEM_BASE
 from corridor.bootstrap import Context
 from corridor.store.idempotency import Answer, IdempotencyRepository, Reservation
+from corridor.store.write_gate import write_transaction
 
 HEADER = "idempotency-key"
 MAX_BODY = 2_000_000
@@ -76,14 +77,14 @@ class IdempotencyMiddleware:
 
 
 def _reserve(ctx: Context, who: str, key: str, fingerprint: str) -> Reservation | None:
-    with ctx.engine.begin() as connection:
+    with write_transaction(ctx.engine) as connection:
         return IdempotencyRepository(connection).reserve(who, key, fingerprint, ctx.now())
 
 
 def _keep(ctx: Context, who: str, key: str, sent: list[Message]) -> None:
     start = next((m for m in sent if m["type"] == "http.response.start"), None)
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    with ctx.engine.begin() as connection:
+    with write_transaction(ctx.engine) as connection:
         keys = IdempotencyRepository(connection)
         if start is None or start["status"] >= 500:
             keys.release(who, key)

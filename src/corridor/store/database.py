@@ -10,18 +10,22 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
+from corridor.store.write_gate import install_write_gate
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def create_database_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, full sync and immediate transactions."""
+    """An engine for ``url``; SQLite files get WAL, full sync, immediate transactions,
+    and a write gate (``write_gate``) that the units of work pass."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
     _configure_sqlite(engine)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        install_write_gate(engine, Path(parsed.database))
     return engine
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
@@ -9,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from corridor.store.log_storage import LogEntryRepository
 from corridor.store.repository import EventRepository, MovementRepository, SerialAllocator
 from corridor.store.reviews import ReviewRepository
+from corridor.store.write_gate import write_gate
 
 
 class UnitOfWork:
@@ -23,10 +25,16 @@ class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._connection: Connection | None = None
+        self._held = ExitStack()
 
     def __enter__(self) -> UnitOfWork:
-        self._connection = self._engine.connect()
-        self._connection.begin()
+        with ExitStack() as opening:
+            # On SQLite, wait in line for the write lock that BEGIN IMMEDIATE takes (see
+            # store.write_gate); the gate opens again once the connection is closed.
+            opening.enter_context(write_gate(self._engine).held())
+            self._connection = opening.enter_context(self._engine.connect())
+            self._connection.begin()
+            self._held = opening.pop_all()
         self.movements = MovementRepository(self._connection)
         self.events = EventRepository(self._connection)
         self.serials = SerialAllocator(self._connection)
@@ -45,8 +53,8 @@ class UnitOfWork:
             if self._connection.in_transaction():
                 self._connection.rollback()
         finally:
-            self._connection.close()
             self._connection = None
+            self._held.close()  # closes the connection, then opens the gate
 
     @property
     def connection(self) -> Connection:
