@@ -65,15 +65,24 @@ def authenticate(ctx: Context, token: str) -> Principal | None:
     at once."""
     if not token.startswith(TOKEN_PREFIX):
         return None
+    principal = remembered(token)
+    if principal is not None:
+        return principal
     digest = token_hash(token)
-    remembered = _REMEMBERED.get(digest)
-    if remembered is not None and remembered[0] > time.monotonic():
-        return remembered[1]
     with ctx.engine.connect() as connection:
         principal = PrincipalRepository(connection).by_token_hash(digest)
     if principal is not None:
         _REMEMBERED[digest] = (time.monotonic() + REMEMBER_SECONDS, principal)
     return principal
+
+
+def remembered(token: str) -> Principal | None:
+    """The principal ``authenticate`` found for ``token`` less than ``REMEMBER_SECONDS``
+    ago in this process, without reading the register; ``None`` if none."""
+    found = _REMEMBERED.get(token_hash(token))
+    if found is not None and found[0] > time.monotonic():
+        return found[1]
+    return None
 
 
 REMEMBER_SECONDS = 2.0

@@ -21,7 +21,7 @@ BEARER = HTTPBearer(auto_error=False, description="A token issued by `corridor u
 _UNSET = object()
 
 
-def context(request: Request) -> Context:
+async def context(request: Request) -> Context:
     ctx: Context = request.app.state.ctx
     return ctx
 
@@ -44,17 +44,26 @@ def resolve(
 async def resolve_async(
     ctx: Context, scope_state: dict[str, Any], authorization: str | None
 ) -> Principal | None:
+    """``resolve``, in a worker thread only when it may read the database."""
     if "principal" in scope_state:
         return resolve(ctx, scope_state, authorization)
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        remembered = accounts.remembered(token.strip())
+        if remembered is not None:
+            scope_state["principal"] = remembered
+            return remembered
     return await run_in_threadpool(resolve, ctx, scope_state, authorization)
 
 
-def current_principal(
+async def current_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
 ) -> Principal:
-    """The authenticated principal, or a 401 problem."""
+    """The authenticated principal, or a 401 problem. Async, so that a token already
+    resolved costs no trip to a worker thread (an unknown one is looked up in one)."""
     state = request.scope.setdefault("state", {})
-    principal = resolve(context(request), state, request.headers.get("authorization"))
+    ctx: Context = request.app.state.ctx
+    principal = await resolve_async(ctx, state, request.headers.get("authorization"))
     if principal is None:
         detail = "a valid bearer token is required" if credentials else "no bearer token given"
         if credentials:
