@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= sqlite:///var/demo.sqlite
 DEMO_MOVEMENTS ?= 200
 
-.PHONY: setup demo test unit lint format typecheck bench soak lock clean simulate
+.PHONY: setup demo test unit lint format typecheck bench soak lock clean simulate screenshots
 
 setup: $(STAMP)
 
@@ -31,6 +31,12 @@ test: setup lint
 	scripts/postgres-up >/dev/null || [ "$$CI" != true ]
 	scripts/browser-up || [ "$$CI" != true ]
 	$(BIN)/pytest -q
+
+# The README's screenshots (docs/screenshots/), retaken by the browser test; a plain test
+# run writes them to a temporary folder and leaves the tree alone.
+screenshots: setup
+	scripts/browser-up || [ "$$CI" != true ]
+	CORRIDOR_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/web/test_web_browser.py
 
 unit: setup
 	$(BIN)/pytest -q -m "not slow"

@@ -1,7 +1,11 @@
 """End to end in a real browser (Debian's Chromium, headless, driven by Playwright):
 a carrier lodges, customs releases, a checkpoint officer working in Armenian records
 passage with the keyboard only, the operator sees it on the dashboard, and a monitor
-verifies the inclusion proof in the page. Screenshots go to docs/screenshots/."""
+verifies the inclusion proof in the page.
+
+Screenshots go to a temporary folder, so that a test run leaves the tree as it was; with
+``CORRIDOR_SCREENSHOTS=docs/screenshots`` (``make screenshots``) they replace the ones the
+README shows."""
 
 from __future__ import annotations
 
@@ -23,7 +27,10 @@ from corridor_web_testing import CHROMIUM, CHROMIUM_ARGS, issue_tokens, require_
 from corridor.bootstrap import Settings, bootstrap
 from corridor_testing import ROOT
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = "CORRIDOR_SCREENSHOTS"
+# Every screenshot the test takes; the README shows each (test_the_readme_shows_them).
+SHOTS = ("carrier-lodge", "customs-release", "checkpoint-passage-hy", "operator-dashboard",
+         "monitor-log-verified")  # fmt: skip
 pytestmark = pytest.mark.slow
 
 
@@ -94,22 +101,39 @@ def person(browser: Any, base: str, token: str, lang: str = "en") -> Any:
     return page
 
 
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: ``$CORRIDOR_SCREENSHOTS`` (relative to the project), else a
+    temporary folder."""
+    wanted = os.environ.get(SCREENSHOTS)
+    folder = ROOT / wanted if wanted else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
-def test_one_movement_through_every_console(browser: Any, server: Any) -> None:
+def shoot(page: Any, folder: Path, name: str) -> None:
+    assert name in SHOTS, f"add {name} to SHOTS and to the README"
+    page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def test_the_readme_shows_every_screenshot() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"\]\((docs/screenshots/[^)]+\.png)\)", readme)
+    assert sorted(shown) == sorted(f"docs/screenshots/{name}.png" for name in SHOTS)
+    assert all((ROOT / path).is_file() for path in shown)
+
+
+def test_one_movement_through_every_console(browser: Any, server: Any, shots: Path) -> None:
     base, tokens = server
-    mrn = _carrier_lodges(browser, base, tokens["carrier"])
-    _customs_releases(browser, base, tokens["customs_az"], mrn)
+    mrn = _carrier_lodges(browser, base, tokens["carrier"], shots)
+    _customs_releases(browser, base, tokens["customs_az"], mrn, shots)
     _document_is_issued(base, tokens["carrier"], mrn)
-    _checkpoint_records_passage_in_armenian(browser, base, tokens["gate_nrn"], mrn)
-    _operator_sees_it(browser, base, tokens["operator"])
-    _monitor_verifies_inclusion(browser, base, tokens["monitor"])
+    _checkpoint_records_passage_in_armenian(browser, base, tokens["gate_nrn"], mrn, shots)
+    _operator_sees_it(browser, base, tokens["operator"], shots)
+    _monitor_verifies_inclusion(browser, base, tokens["monitor"], shots)
 
 
-def _carrier_lodges(browser: Any, base: str, token: str) -> str:
+def _carrier_lodges(browser: Any, base: str, token: str, shots: Path) -> str:
     page = person(browser, base, token)
     page.get_by_role("link", name="Lodge a declaration").click()
     values = {
@@ -136,7 +160,7 @@ def _carrier_lodges(browser: Any, base: str, token: str) -> str:
     hs.press("Tab")
     page.locator("#problems").get_by_text("The declaration is valid.").wait_for()
     assert page.locator("#hs-desc-0").inner_text().startswith("Fabrics, woven")
-    shoot(page, "carrier-lodge")
+    shoot(page, shots, "carrier-lodge")
     page.get_by_role("button", name="Lodge", exact=True).click()
     page.wait_for_url("**/ui/movements/*")
     mrn = page.url.split("/")[-1].split("?")[0]
@@ -144,7 +168,7 @@ def _carrier_lodges(browser: Any, base: str, token: str) -> str:
     return str(mrn)
 
 
-def _customs_releases(browser: Any, base: str, token: str, mrn: str) -> None:
+def _customs_releases(browser: Any, base: str, token: str, mrn: str, shots: Path) -> None:
     page = person(browser, base, token)
     assert page.url.endswith("/ui/queue")
     page.get_by_role("link", name=mrn).click()
@@ -154,7 +178,7 @@ def _customs_releases(browser: Any, base: str, token: str, mrn: str) -> None:
     page.get_by_role("button", name="Release for transit").click()
     page.get_by_text("Done: Release for transit").wait_for()
     assert page.locator("p.seals").inner_text() == "AZ-0001 · AZ-0002"
-    shoot(page, "customs-release")
+    shoot(page, shots, "customs-release")
 
 
 def _document_is_issued(base: str, token: str, mrn: str) -> None:
@@ -170,7 +194,9 @@ def _document_is_issued(base: str, token: str, mrn: str) -> None:
     raise AssertionError(f"no document within 30 s: {answer.text}")
 
 
-def _checkpoint_records_passage_in_armenian(browser: Any, base: str, token: str, mrn: str) -> None:
+def _checkpoint_records_passage_in_armenian(
+    browser: Any, base: str, token: str, mrn: str, shots: Path
+) -> None:
     """Keyboard only: type the MRN where the cursor is, Enter, Tab to the button, Enter."""
     page = person(browser, base, token, lang="hy")
     assert page.url.endswith("/ui/checkpoint")
@@ -188,20 +214,20 @@ def _checkpoint_records_passage_in_armenian(browser: Any, base: str, token: str,
     page.keyboard.press("Enter")
     page.get_by_text("Կատարված է").wait_for()
     assert page.locator("ol.route li.done").count() == 2  # departure and Nrnadzor
-    shoot(page, "checkpoint-passage-hy")
+    shoot(page, shots, "checkpoint-passage-hy")
 
 
-def _operator_sees_it(browser: Any, base: str, token: str) -> None:
+def _operator_sees_it(browser: Any, base: str, token: str, shots: Path) -> None:
     page = person(browser, base, token)
     assert page.url.endswith("/ui/dashboard")
     figures = page.request.get("/ui/dashboard", headers={"Accept": "application/json"}).json()
     assert figures["fees"]["crossings"] == 1
     assert figures["checkpoint_hours"]["AM0NRN01"]["count"] == 1
     assert page.locator("svg").count() == 5
-    shoot(page, "operator-dashboard")
+    shoot(page, shots, "operator-dashboard")
 
 
-def _monitor_verifies_inclusion(browser: Any, base: str, token: str) -> None:
+def _monitor_verifies_inclusion(browser: Any, base: str, token: str, shots: Path) -> None:
     page = person(browser, base, token)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -218,7 +244,7 @@ def _monitor_verifies_inclusion(browser: Any, base: str, token: str) -> None:
     assert not errors, errors
     assert steps.get_attribute("data-result") == "verified", steps.inner_text()
     assert "movement.record_passage" in page.locator("#entry-text").inner_text()
-    shoot(page, "monitor-log-verified")
+    shoot(page, shots, "monitor-log-verified")
     # The same check fails for a key that is not the log's.
     page.get_by_label("The log's verifier key").fill(
         "tripp.corridor/log+00000000+AQNqFmV1rGpN65rPItlGXvcfXtfs9+B9a73rpO0W35fW"
