@@ -134,24 +134,15 @@ def test_one_movement_through_every_console(browser: Any, server: Any, shots: Pa
 
 
 def _carrier_lodges(browser: Any, base: str, token: str, shots: Path) -> str:
+    """The form with the keyboard and htmx: problems as one types, the HS code's
+    description, a goods item added (the cursor goes to it), a consignment added and
+    removed again, only the road vehicle's controls for a road movement."""
     page = person(browser, base, token)
     page.get_by_role("link", name="Lodge a declaration").click()
-    values = {
-        "Your reference (LRN)": "KHZ-2026-BROWSER", "Holder name": "Xəzər Logistika MMC",
-        "Holder country (2 letters)": "AZ", "Guarantee reference": "XH81440217",
-        "Amount covered": "50000", "Vehicle plate (road)": "10-KR-417",
-        "Country of registration (road)": "AZ", "Consignor name": "Gəncə Tekstil ASC",
-        "Consignor country": "AZ", "Consignee name": "Naxçıvan Ticarət MMC",
-        "Consignee country": "AZ", "Country of destination": "AZ",
-        "Description of the goods": "Unbleached plain-weave cotton fabric, in rolls",
-        "Kind of packages (e.g. CT, PX)": "RO", "Number of packages": "48",
-        "Gross mass (kg)": "9650", "Value": "31200",
-    }  # fmt: skip
-    for label, value in values.items():
-        page.get_by_label(re.compile(rf"^{re.escape(label)}\s*\*?$")).fill(value)
-    page.locator("#f-guarantee-amount-currency").fill("EUR")
-    page.locator("#f-consignments-0-items-0-value-currency").fill("USD")
+    for name, value in CARRIER_FORM.items():
+        page.locator(f'[name="{name}"]').fill(value)
     page.locator("#f-itinerary-destination").select_option("AZ0NAX01")
+    assert page.locator('fieldset[data-mode="rail"]').is_hidden()
     hs = page.get_by_label("HS code (6 digits)")
     hs.fill("52081")  # not yet 6 digits: the page says so as one types
     hs.press("Tab")
@@ -159,13 +150,60 @@ def _carrier_lodges(browser: Any, base: str, token: str, shots: Path) -> str:
     hs.fill("520812")
     hs.press("Tab")
     page.locator("#problems").get_by_text("The declaration is valid.").wait_for()
-    assert page.locator("#hs-desc-0").inner_text().startswith("Fabrics, woven")
+    description = page.locator("#desc-f-consignments-0-items-0-hs_code")
+    assert description.inner_text().startswith("Fabrics, woven")
+    page.get_by_role("button", name="Add a goods item to consignment 1").click()
+    second = page.locator("#f-consignments-0-items-1-hs_code")
+    _wait_for_focus(page, second)
+    page.locator("#problems").get_by_text("Problems to fix before lodging").wait_for()
+    page.keyboard.type("070200")
+    for name, value in SECOND_ITEM.items():
+        page.locator(f'[name="consignments[0].items[1].{name}"]').fill(value)
+    page.locator("#f-consignments-0-items-1-value-currency").press("Tab")
+    page.locator("#problems").get_by_text("The declaration is valid.").wait_for()
+    page.get_by_role("button", name="Add a consignment").click()
+    _wait_for_focus(page, page.locator("#f-consignments-1-consignor-name"))
+    page.get_by_role("button", name="Remove consignment 2").click()
+    _wait_for_focus(page, page.get_by_role("button", name="Add a consignment"))
+    page.locator("#problems").get_by_text("The declaration is valid.").wait_for()
+    second.focus()
+    second.evaluate("element => element.scrollIntoView({block: 'center'})")
     shoot(page, shots, "carrier-lodge")
     page.get_by_role("button", name="Lodge", exact=True).click()
     page.wait_for_url("**/ui/movements/*")
     mrn = page.url.split("/")[-1].split("?")[0]
     assert page.get_by_role("heading", name=f"Movement {mrn}").is_visible()
+    assert page.get_by_role("cell", name="070200").is_visible()
     return str(mrn)
+
+
+CARRIER_FORM = {
+    "lrn": "KHZ-2026-BROWSER", "holder.name": "Xəzər Logistika MMC", "holder.country": "AZ",
+    "guarantee.reference": "XH81440217", "guarantee.amount.amount_major": "50000",
+    "guarantee.amount.currency": "EUR", "transport.vehicle.plate": "10-KR-417",
+    "transport.vehicle.country": "AZ", "transport.vehicle.trailer_plates": "10-QA-118",
+    "consignments[0].consignor.name": "Gəncə Tekstil ASC",
+    "consignments[0].consignor.country": "AZ",
+    "consignments[0].consignee.name": "Naxçıvan Ticarət MMC",
+    "consignments[0].consignee.country": "AZ", "consignments[0].country_of_destination": "AZ",
+    "consignments[0].items[0].description": "Unbleached plain-weave cotton fabric, in rolls",
+    "consignments[0].items[0].packages.kind": "RO",
+    "consignments[0].items[0].packages.count": "48",
+    "consignments[0].items[0].gross_mass_kg": "9650",
+    "consignments[0].items[0].value.amount_major": "31200",
+    "consignments[0].items[0].value.currency": "USD",
+}  # fmt: skip
+SECOND_ITEM = {
+    "description": "Fresh tomatoes in cartons", "packages.kind": "CT", "packages.count": "600",
+    "gross_mass_kg": "7200", "value.amount_major": "5400", "value.currency": "USD",
+}  # fmt: skip
+
+
+def _wait_for_focus(page: Any, element: Any) -> None:
+    element.wait_for()
+    page.wait_for_function(
+        "element => element === document.activeElement", arg=element.element_handle()
+    )
 
 
 def _customs_releases(browser: Any, base: str, token: str, mrn: str, shots: Path) -> None:

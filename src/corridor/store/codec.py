@@ -29,6 +29,16 @@ def declaration_from_text(text: str | bytes) -> TransitDeclaration:
         raise _first_problem(error) from None
 
 
+def declaration_or_problems(data: Any) -> tuple[TransitDeclaration | None, list[tuple[str, str]]]:
+    """Parse a declaration as ``declaration_from_json`` does, but name every problem
+    (field, message) instead of the first: the web form shows each at its control."""
+    try:
+        return DECLARATION.validate_python(data), []
+    except ValidationError as error:
+        problems = error.errors(include_url=False)
+        return None, [(_dotted(p["loc"]) or "(document)", _message(p)) for p in problems]
+
+
 def declaration_to_json(declaration: TransitDeclaration) -> dict[str, Any]:
     result: dict[str, Any] = DECLARATION.dump_python(declaration, mode="json", exclude_none=True)
     return result

@@ -1,4 +1,4 @@
-"""Forms: the particulars of each action, and a declaration from the lodging form.
+"""Forms: the particulars of each action (the declaration's form is ``declaration_form``).
 
 An action's form shows the fields of its command; what the person typed becomes the
 command, and the command's own checks (seals, reasons...) say what is wrong.
@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
-
-from babel.numbers import get_currency_precision
 
 from corridor.domain import commands as c
 from corridor.domain.errors import InvalidInput
@@ -144,100 +141,3 @@ def _text(value: Any) -> str | None:
         return None
     stripped = value.strip()
     return stripped or None
-
-
-# --- The lodging form --------------------------------------------------------------------
-
-_INDEX = re.compile(r"^([a-z_]+)\[(\d+)\]$")
-LIST_FIELDS = ("transport.vehicle.trailer_plates", "transport.containers", "seals")
-MONEY_FIELDS = ("amount", "value")
-MAX_FORM_ITEMS = 50
-NOT_DECLARATION = ("csrf", "next", "touched", "pre_lodge")
-
-
-def declaration_data(form: Mapping[str, Any]) -> dict[str, Any]:
-    """The form's fields (named by their dotted path in the declaration, e.g.
-    ``consignments[0].items[1].hs_code``) as declaration JSON. Money is typed in major
-    units (``312.50``) and stored in minor units; lists are typed one per line."""
-    data: dict[str, Any] = {}
-    other_mode = "vehicle" if form.get("transport.mode") == "rail" else "train"
-    for name, raw in form.items():
-        value = _text(raw)
-        if (
-            value is None
-            or name in ("csrf", "next", "touched", "pre_lodge")
-            or name.startswith(f"transport.{other_mode}")
-        ):
-            continue
-        if name == "transport.train.wagons":
-            _put(data, name, [{"number": number} for number in split_list(value)])
-        elif name in LIST_FIELDS:
-            _put(data, name, list(split_list(value)))
-        elif name.endswith(".amount_major"):
-            _put_money(data, name, value, form)
-        elif not name.endswith(".currency") or not _has_amount(name, form):
-            _put(data, name, value)
-    dense: dict[str, Any] = _dense(data)
-    return dense
-
-
-def _has_amount(name: str, form: Mapping[str, Any]) -> bool:
-    return _text(form.get(name.removesuffix(".currency") + ".amount_major")) is not None
-
-
-def _put_money(data: dict[str, Any], name: str, value: str, form: Mapping[str, Any]) -> None:
-    base = name.removesuffix(".amount_major")
-    currency = (_text(form.get(base + ".currency")) or "").upper()
-    _put(data, base + ".currency", currency)
-    _put(data, base + ".amount_minor", _minor_units(value, currency, base))
-
-
-def _minor_units(value: str, currency: str, path: str) -> Any:
-    try:
-        amount = Decimal(value.replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        return value  # the declaration's parser names the field
-    precision = get_currency_precision(currency) if len(currency) == 3 else 2
-    minor = amount.scaleb(precision)
-    if minor != minor.to_integral_value():
-        raise InvalidInput(f"{path}.amount_minor: at most {precision} decimals in {currency}")
-    return int(minor)
-
-
-def _put(data: dict[str, Any], dotted: str, value: Any) -> None:
-    parts = dotted.split(".")
-    node: Any = data
-    for position, part in enumerate(parts):
-        last = position == len(parts) - 1
-        match = _INDEX.match(part)
-        if match:
-            key, index = match.group(1), int(match.group(2))
-            if index >= MAX_FORM_ITEMS:
-                raise InvalidInput(f"{dotted}: at most {MAX_FORM_ITEMS} entries in a form")
-            items = node.setdefault(key, {})
-            if last:
-                items[index] = value
-            else:
-                node = items.setdefault(index, {})
-        elif last:
-            node[part] = value
-        else:
-            node = node.setdefault(part, {})
-
-
-def _dense(node: Any) -> Any:
-    """Indexed parts became dicts by index; make them lists in index order."""
-    if isinstance(node, dict):
-        if node and all(isinstance(k, int) for k in node):
-            return [_dense(node[k]) for k in sorted(node)]
-        return {k: _dense(v) for k, v in node.items()}
-    return node
-
-
-def field_errors(problems: list[tuple[str, str]]) -> dict[str, str]:
-    """Problems by form field: a money field's error shows at its amount."""
-    errors: dict[str, str] = {}
-    for field, message in problems:
-        name = field.replace(".amount_minor", ".amount_major")
-        errors.setdefault(name, message)
-    return errors

@@ -12,13 +12,14 @@ from datetime import datetime
 
 from corridor.domain import commands as c
 from corridor.domain.authorisation import authorise, itinerary_offices
-from corridor.domain.errors import NotAuthorised, PreconditionFailed
+from corridor.domain.errors import IllegalTransition, NotAuthorised, PreconditionFailed
 from corridor.domain.lifecycle import Action, Place, actions_from, transition_for
 from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor
 from corridor.domain.principal import Principal
 
-# The actions people take in the web pages (the clock's sweep and amendments are not).
+# The actions people take with a button on the movement's page (the clock's sweep is
+# not one; an amendment has a form of its own, see ``check_amendment``).
 WEB_ACTIONS = (
     Action.PRESENT, Action.CANCEL, Action.ACCEPT, Action.REJECT, Action.CONTROL,
     Action.RELEASE, Action.REFUSE_RELEASE, Action.INVALIDATE, Action.RECORD_PASSAGE,
@@ -52,6 +53,21 @@ def offers(
         if allowed:
             found.append(Offer(action, tuple(o for o in allowed if o is not None)))
     return found
+
+
+def check_amendment(corridor: Corridor, movement: Movement, principal: Principal) -> None:
+    """Raise the domain's error unless the principal may amend the declaration now (its
+    holder, before acceptance: the lifecycle table's ``amend`` rows)."""
+    transition = transition_for(movement.state, Action.AMEND)
+    authorise(corridor, movement.declaration, transition, principal, None)
+
+
+def may_amend(corridor: Corridor, movement: Movement, principal: Principal) -> bool:
+    try:
+        check_amendment(corridor, movement, principal)
+    except (IllegalTransition, NotAuthorised, PreconditionFailed):
+        return False
+    return True
 
 
 def _may(

@@ -16,7 +16,7 @@ from corridor.domain.principal import Principal
 from corridor.domain.visibility import Reading, may_read
 from corridor.screening.review import ReviewItem
 from corridor.web.forms import ACTION_LABELS, FIELDS
-from corridor.web.offers import Offer
+from corridor.web.offers import Offer, may_amend
 
 
 def summary(movement: Movement, corridor: Corridor, lang: str) -> dict[str, Any]:
@@ -58,6 +58,9 @@ def detail(
         "history": [event(e, corridor, lang) for e in history],
         "actions": [action_form(o, corridor, lang) for o in offers],
         "documents": _documents(movement),
+        "amend": f"/ui/movements/{movement.mrn}/amend"
+        if may_amend(corridor, movement, principal)
+        else None,
     }
     if may_read(principal, Reading.SCREENING) and movement.risk is not None:
         risk = movement.risk
