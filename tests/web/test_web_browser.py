@@ -154,7 +154,7 @@ def _carrier_lodges(browser: Any, base: str, token: str, shots: Path) -> str:
     assert description.inner_text().startswith("Fabrics, woven")
     page.get_by_role("button", name="Add a goods item to consignment 1").click()
     second = page.locator("#f-consignments-0-items-1-hs_code")
-    _wait_for_focus(page, second)
+    _wait_for_focus(page, "f-consignments-0-items-1-hs_code")
     page.locator("#problems").get_by_text("Problems to fix before lodging").wait_for()
     page.keyboard.type("070200")
     for name, value in SECOND_ITEM.items():
@@ -162,9 +162,9 @@ def _carrier_lodges(browser: Any, base: str, token: str, shots: Path) -> str:
     page.locator("#f-consignments-0-items-1-value-currency").press("Tab")
     page.locator("#problems").get_by_text("The declaration is valid.").wait_for()
     page.get_by_role("button", name="Add a consignment").click()
-    _wait_for_focus(page, page.locator("#f-consignments-1-consignor-name"))
+    _wait_for_focus(page, "f-consignments-1-consignor-name")
     page.get_by_role("button", name="Remove consignment 2").click()
-    _wait_for_focus(page, page.get_by_role("button", name="Add a consignment"))
+    _wait_for_focus(page, "add-consignment")
     page.locator("#problems").get_by_text("The declaration is valid.").wait_for()
     second.focus()
     second.evaluate("element => element.scrollIntoView({block: 'center'})")
@@ -199,11 +199,10 @@ SECOND_ITEM = {
 }  # fmt: skip
 
 
-def _wait_for_focus(page: Any, element: Any) -> None:
-    element.wait_for()
-    page.wait_for_function(
-        "element => element === document.activeElement", arg=element.element_handle()
-    )
+def _wait_for_focus(page: Any, element_id: str) -> None:
+    """Until the element of that id has the cursor (htmx swaps the rows in, then focuses
+    the element marked autofocus: the one of that id in the new rows)."""
+    page.wait_for_function("id => document.activeElement?.id === id", arg=element_id)
 
 
 def _customs_releases(browser: Any, base: str, token: str, mrn: str, shots: Path) -> None:
@@ -289,3 +288,52 @@ def _monitor_verifies_inclusion(browser: Any, base: str, token: str, shots: Path
     )
     page.get_by_role("button", name="Verify in this browser").click()
     page.wait_for_function("document.getElementById('steps').dataset.result === 'failed'")
+
+
+TABBABLE = """() => {
+  const all = document.querySelectorAll(
+    "a[href], button, input:not([type=hidden]), select, textarea, [tabindex]");
+  const found = [];
+  for (const element of all) {
+    if (element.disabled || element.tabIndex < 0 || element.getClientRects().length === 0)
+      continue;
+    element.dataset.k = String(found.length);
+    found.push(element.dataset.k);
+  }
+  return found;
+}"""
+FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return [element.dataset.k || null, element.outerHTML.slice(0, 120),
+          style.outlineStyle, parseFloat(style.outlineWidth)];
+}"""
+
+
+def test_the_keyboard_reaches_every_control_and_shows_where_it_is(
+    browser: Any, server: Any
+) -> None:
+    """Tab goes through every control of the page in reading order and round again (no
+    trap), and the focused control always wears a visible ring."""
+    base, tokens = server
+    for who, path in (("carrier", "/ui/lodge"), ("gate_nrn", "/ui/checkpoint"),
+                      ("monitor", "/ui/log"), ("operator", "/ui/dashboard")):  # fmt: skip
+        page = person(browser, base, tokens[who])
+        page.goto(path)
+        tabbable = page.evaluate(TABBABLE)
+        assert len(tabbable) >= 5, path
+        visited: list[str] = []
+        for _ in range(2 * len(tabbable) + 3):  # from where the page put the cursor, round
+            page.keyboard.press("Tab")
+            key, html, outline, width = page.evaluate(FOCUSED)
+            if key is None:
+                continue  # the page itself, between the last control and the first
+            assert outline != "none" and width >= 2, f"{path}: no focus ring on {html}"
+            visited.append(key)
+            if tabbable[0] in visited and len(visited) - visited.index(tabbable[0]) == len(
+                tabbable
+            ):
+                break
+        start = visited.index(tabbable[0]) if tabbable[0] in visited else 0
+        assert visited[start:] == tabbable, f"{path}: not every control, or out of order"
+        page.context.close()
