@@ -19,7 +19,7 @@ from corridor.domain.principal import Principal
 from corridor.domain.risk import Channel
 from corridor.store.repository import MovementFilter
 from corridor.web import session, views
-from corridor.web.forms import command_from_form
+from corridor.web.forms import ACTION_LABELS, command_from_form
 from corridor.web.offers import WEB_ACTIONS, offers
 from corridor.web.render import (
     WebRoute,
@@ -92,13 +92,22 @@ def queue(request: Request, ctx: Ctx, principal: Caller) -> Response:
 
 @router.get("/enquiries")
 def enquiries(request: Request, ctx: Ctx, principal: Caller) -> Response:
-    """Movements past their time limit: open an enquiry, close it on proof, or recover."""
+    """Movements past their time limit, longest overdue first, with what the principal
+    may do about each (open an enquiry, close it on proof, or recover: on its page)."""
     lang = language(request)
     overdue = reading.list_movements(
         ctx, MovementFilter(states=ENQUIRY_STATES, limit=LISTED), principal
     )
-    model = {"movements": [views.summary(m, ctx.corridor, lang) for m in overdue]}
-    return page(request, "enquiries.html", model, principal)
+    now = ctx.now()
+    rows = [
+        views.summary(m, ctx.corridor, lang)
+        | {"days_overdue": (now - m.time_limit).days if m.time_limit else None,
+           "actions": [{"action": str(o.action), "label": ACTION_LABELS[o.action]}
+                       for o in offers(ctx.corridor, m, principal, now)]}
+        for m in overdue
+    ]  # fmt: skip
+    rows.sort(key=lambda row: -(row["days_overdue"] or 0))
+    return page(request, "enquiries.html", {"movements": rows}, principal)
 
 
 def _actionable(
