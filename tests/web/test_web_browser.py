@@ -147,6 +147,8 @@ def _carrier_lodges(browser: Any, base: str, token: str, shots: Path) -> str:
     hs.fill("52081")  # not yet 6 digits: the page says so as one types
     hs.press("Tab")
     page.locator("#problems").get_by_text("is not 6 digits").wait_for()
+    where = "Consignment 1 › Goods item 1 › HS code (6 digits)"  # its label, not its path
+    page.locator("#problems").get_by_role("link", name=where).wait_for()
     hs.fill("520812")
     hs.press("Tab")
     page.locator("#problems").get_by_text("The declaration is valid.").wait_for()
@@ -169,7 +171,8 @@ def _carrier_lodges(browser: Any, base: str, token: str, shots: Path) -> str:
     second.focus()
     second.evaluate("element => element.scrollIntoView({block: 'center'})")
     shoot(page, shots, "carrier-lodge")
-    page.get_by_role("button", name="Lodge", exact=True).click()
+    assert page.get_by_role("button", name="Lodge", exact=True).is_visible()
+    second.press("Enter")  # lodges (the form's first submit button), adds or removes nothing
     page.wait_for_url("**/ui/movements/*")
     mrn = page.url.split("/")[-1].split("?")[0]
     assert page.get_by_role("heading", name=f"Movement {mrn}").is_visible()

@@ -167,6 +167,7 @@ def test_every_problem_shows_at_its_control(
     assert page.status_code == 422
     assert re.search(r'id="f-consignments-1-items-0-hs_code"[^>]*aria-invalid="true"', page.text)
     assert "is not an HS 2022 subheading" in page.text
+    assert 'href="#f-consignments-1-items-0-hs_code"' in page.text  # in the list of problems
 
 
 def test_the_holder_amends_before_acceptance(

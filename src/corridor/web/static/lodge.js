@@ -3,7 +3,9 @@
 // - problems show at a control only once the person has been there (the summary lists
 //   them all): the names of the controls left are kept in the hidden field "touched";
 // - only the means of transport of the chosen mode shows (road vehicle, or train);
-// - after a row is added or removed (htmx swaps the rows in), the form is checked again.
+// - after a row is added or removed (htmx swaps the rows in), the form is checked again;
+// - the list of problems names each control as its label and headings do
+//   ("Consignment 2 › Goods item 1 › HS code"), not by its path in the declaration.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("lodge-form");
   // (the row buttons replace the hidden field with its renumbered names: look it up anew)
@@ -25,8 +27,23 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   if (mode) mode.addEventListener("change", showMode);
   showMode();
+  const nameProblems = () => {
+    for (const link of document.querySelectorAll("#problems a[data-control]")) {
+      const control = document.getElementById(link.dataset.control);
+      const label = control && document.querySelector(`label[for="${control.id}"]`);
+      if (!label) continue;
+      const words = [label.textContent.replace("*", "").trim()];
+      for (let set = control.closest("fieldset"); set; set = set.parentElement.closest("fieldset")) {
+        const legend = set.querySelector(":scope > legend");
+        if (legend) words.unshift(legend.textContent.trim());
+      }
+      link.textContent = words.join(" › ");
+    }
+  };
+  nameProblems();
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const region = event.detail && event.detail.target;
+    if (region && region.id === "problems") nameProblems();
     if (region && (region.id === "consignments" || region.id === "wagons")) {
       window.htmx.trigger(form, "change");
     }
