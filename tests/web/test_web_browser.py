@@ -146,12 +146,14 @@ def _carrier_lodges(browser: Any, base: str, token: str, shots: Path) -> str:
     hs = page.get_by_label("HS code (6 digits)")
     hs.fill("52081")  # not yet 6 digits: the page says so as one types
     hs.press("Tab")
-    page.locator("#problems").get_by_text("is not 6 digits").wait_for()
+    page.locator("#err-f-consignments-0-items-0-hs_code").get_by_text("is not 6 digits").wait_for()
     where = "Consignment 1 › Goods item 1 › HS code (6 digits)"  # its label, not its path
     page.locator("#problems").get_by_role("link", name=where).wait_for()
+    page.locator('#f-consignments-0-items-0-hs_code[aria-invalid="true"]').wait_for()
     hs.fill("520812")
     hs.press("Tab")
     page.locator("#problems").get_by_text("The declaration is valid.").wait_for()
+    page.locator("#f-consignments-0-items-0-hs_code:not([aria-invalid])").wait_for()
     description = page.locator("#desc-f-consignments-0-items-0-hs_code")
     assert description.inner_text().startswith("Fabrics, woven")
     page.get_by_role("button", name="Add a goods item to consignment 1").click()

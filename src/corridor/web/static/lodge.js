@@ -5,20 +5,25 @@
 // - only the means of transport of the chosen mode shows (road vehicle, or train);
 // - after a row is added or removed (htmx swaps the rows in), the form is checked again;
 // - the list of problems names each control as its label and headings do
-//   ("Consignment 2 › Goods item 1 › HS code"), not by its path in the declaration.
+//   ("Consignment 2 › Goods item 1 › HS code"), not by its path in the declaration, and a
+//   control is marked aria-invalid while its problem shows.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("lodge-form");
   // (the row buttons replace the hidden field with its renumbered names: look it up anew)
   const touched = () => document.getElementById("touched");
   if (!form || !touched()) return;
-  form.addEventListener("focusout", (event) => {
+  const visited = (event) => {
     const name = event.target && event.target.name;
-    if (name && name !== "csrf" && name !== "touched" && name !== "edit") {
+    if (name && name !== "csrf" && name !== "touched" && name !== "edit" && form.contains(event.target)) {
       const seen = new Set(touched().value.split(",").filter(Boolean));
       seen.add(name);
       touched().value = Array.from(seen).join(",");
     }
-  });
+  };
+  // "change" comes before the control loses focus, and htmx checks the form on it: note
+  // the control first (capture, on the document), so that its problem shows at once
+  document.addEventListener("change", visited, true);
+  form.addEventListener("focusout", visited);
   const mode = document.getElementById("f-transport-mode");
   const showMode = () => {
     for (const part of form.querySelectorAll("fieldset[data-mode]")) {
@@ -41,9 +46,21 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   };
   nameProblems();
+  // a control whose message is showing is marked invalid for screen readers, and only then
+  const markInvalid = () => {
+    for (const message of form.querySelectorAll(".field-error[id^='err-']")) {
+      const control = document.getElementById(message.id.slice(4));
+      if (!control) continue;
+      if (message.textContent.trim()) control.setAttribute("aria-invalid", "true");
+      else control.removeAttribute("aria-invalid");
+    }
+  };
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const region = event.detail && event.detail.target;
-    if (region && region.id === "problems") nameProblems();
+    if (region && region.id === "problems") {
+      nameProblems();
+      markInvalid();
+    }
     if (region && (region.id === "consignments" || region.id === "wagons")) {
       window.htmx.trigger(form, "change");
     }
