@@ -19,7 +19,6 @@ import hashlib
 import multiprocessing
 import os
 import platform
-import re
 import resource
 import tempfile
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, utils
 
+from bench import log_report
 from bench import screening_speed as speed
 from bench.screening_data import EvalEntity, EvalPair, EvalSet, evaluation_set
 from corridor.screening import name_variants, names, translit
@@ -367,17 +367,9 @@ def speed_rows(
     return rows
 
 
-def write_section(text: str, path: Path = BENCHMARKS, name: str = "screening") -> None:
-    """Put `text` between this benchmark's markers in docs/benchmarks.md, others kept."""
-    begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    block = f"{begin}\n{text.strip()}\n{end}\n"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: block, current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + block
-    path.write_text(updated, encoding="utf-8")
+def write_section(text: str, path: Path = BENCHMARKS) -> None:
+    """Put `text` between the screening markers in docs/benchmarks.md, others kept."""
+    log_report.write_section("screening", text, path)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
