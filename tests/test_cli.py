@@ -177,3 +177,24 @@ def test_the_cli_reference_is_current() -> None:
 
     documented = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert documented == reference(), "run: python -m corridor.cli.reference > docs/cli.md"
+
+
+def test_several_files_are_lodged_together_and_logged(cli: Any, tmp_path: Path) -> None:
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"wagon-{n}.json"
+        path.write_text(json.dumps({**data, "lrn": f"WAGON-{n}"}), encoding="utf-8")
+        paths.append(str(path))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**data, "lrn": "WAGON-9", "declaration_type": "X"}), "utf-8")
+    refused = cli("lodge", *paths, str(bad))
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert json.loads(cli("movements", "list", "--json").out) == []
+    lodged = cli("lodge", *paths, str(EXAMPLE))
+    assert lodged.code == 0, lodged.err
+    lines = lodged.out.splitlines()
+    assert len(lines) == 5 and lines[-1].endswith("tree size 4")
+    assert len(json.loads(cli("movements", "list", "--json").out)) == 4
+    verified = cli("log", "verify")
+    assert verified.code == 0, verified.err

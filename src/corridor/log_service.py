@@ -50,23 +50,28 @@ def vkey(ctx: Context) -> str:
 def integrate_pending(ctx: Context, batch: int = BATCH) -> Integrated | None:
     """Integrate up to ``batch`` pending entries; None when there was nothing to do."""
     with ctx.unit_of_work() as uow:
-        _lock_sequencer(uow)
-        # 1. Number pending entries after the highest index. Inside this transaction:
-        #    a crash anywhere below rolls the numbering back with everything else.
-        uow.log.number_pending(batch)
-        storage = _storage(ctx, uow)
-        signed = storage.read_checkpoint()
-        size = _size(signed)
-        # 2. The numbered entries past the checkpoint: this batch, or one numbered by a
-        #    run that crashed after step 1 in a store without transactions.
-        entries = uow.log.numbered_from(size, batch)
-        if signed is not None and not entries:
-            return None
-        # 3. Bundles, tiles, root, signature, then the compare-and-swap on the size.
-        result = integrate(storage, entries, ctx.log_signer, ctx.log_origin, first_index=size)
+        result = _integrate_pending(ctx, uow, batch)
         # 4. Commit: the checkpoint and everything it names become visible together.
         uow.commit()
     return result
+
+
+def _integrate_pending(ctx: Context, uow: UnitOfWork, batch: int) -> Integrated | None:
+    """The sequencer's steps inside the caller's transaction (which commits them)."""
+    lock_sequencer(uow)
+    # 1. Number pending entries after the highest index. Inside this transaction:
+    #    a crash anywhere below rolls the numbering back with everything else.
+    uow.log.number_pending(batch)
+    storage = _storage(ctx, uow)
+    signed = storage.read_checkpoint()
+    size = _size(signed)
+    # 2. The numbered entries past the checkpoint: this batch, or one numbered by a
+    #    run that crashed after step 1 in a store without transactions.
+    entries = uow.log.numbered_from(size, batch)
+    if signed is not None and not entries:
+        return None
+    # 3. Bundles, tiles, root, signature, then the compare-and-swap on the size.
+    return integrate(storage, entries, ctx.log_signer, ctx.log_origin, first_index=size)
 
 
 def integrate_all(ctx: Context, batch: int = BATCH) -> int:
@@ -76,7 +81,37 @@ def integrate_all(ctx: Context, batch: int = BATCH) -> int:
     return current_checkpoint(ctx).size
 
 
-def _lock_sequencer(uow: UnitOfWork) -> None:
+def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) -> Integrated:
+    """Store ``entries`` and integrate them into the log, in the caller's transaction.
+
+    For a caller with many entries at once (``services.lodge_many``): when its
+    transaction commits, every entry is durable AND under a signed checkpoint, for one
+    commit instead of one per entry plus the sequencer's. The entries are stored
+    already numbered (one executemany) and integrated from the bytes in hand, through
+    the sequencer's own ``integrate``; nothing is read back. A crash at any step before
+    the caller commits leaves the log, the pending entries and the caller's other
+    changes exactly as they were: nothing was acknowledged, nothing is half-written.
+    """
+    # 1. The sequencer's lock (SQLite: the transaction's BEGIN IMMEDIATE already is),
+    #    so the background sequencer never runs between our reading the tree size and
+    #    our swap; the swap's compare-and-swap on the size would refuse it anyway.
+    lock_sequencer(uow)
+    # 2. Entries still pending were appended before ours: they go first, integrated by
+    #    the sequencer's steps in this same transaction, so the log keeps append order.
+    while _integrate_pending(ctx, uow, BATCH) is not None:
+        pass
+    storage = _storage(ctx, uow)
+    size = _size(storage.read_checkpoint())
+    # 3. Our entries, numbered from the tree size (the unique index on log_index
+    #    refuses any index given twice).
+    uow.log.append_many(entries, ctx.now(), first_index=size)
+    # 4. Bundles, tiles, root, signature and the compare-and-swap, from the entries in
+    #    hand. The caller's commit makes the checkpoint and its entries visible together.
+    batch = [entry.entry for entry in entries]
+    return integrate(storage, batch, ctx.log_signer, ctx.log_origin, first_index=size)
+
+
+def lock_sequencer(uow: UnitOfWork) -> None:
     """One sequencer at a time on PostgreSQL (SQLite's BEGIN IMMEDIATE already is)."""
     if uow.connection.dialect.name == "postgresql":
         uow.connection.execute(text("SELECT pg_advisory_xact_lock(7366227)"))

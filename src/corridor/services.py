@@ -6,10 +6,12 @@ Entry points (CLI, API, web) parse input, call one of these, and render the resu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from corridor import log_service
 from corridor.bootstrap import Context
 from corridor.domain import commands as c
 from corridor.domain.authorisation import authorise, itinerary_offices
@@ -23,9 +25,11 @@ from corridor.domain.principal import SYSTEM_CLOCK, Principal
 from corridor.domain.procedure import decide, open_movement
 from corridor.domain.risk import HitDecision, RiskAssessment
 from corridor.domain.validation import validate_declaration
+from corridor.ledger.checkpoint import Checkpoint
 from corridor.ledger.entry import build_entry
 from corridor.ledger.movement_entries import entry_parts
 from corridor.screening.review import ReviewItem, ReviewState
+from corridor.screening_service import PreparedScreening
 from corridor.store.codec import declaration_to_json
 from corridor.store.log_storage import StoredEntry
 from corridor.store.repository import MovementFilter
@@ -51,6 +55,64 @@ def lodge(
 ) -> Lodged:
     """Lodge a declaration. Sending the same declaration again (same holder and LRN)
     returns the movement already lodged, never a second one."""
+    lodging = _prepare_lodging(ctx, declaration, principal, pre_lodge)
+    with ctx.unit_of_work() as uow:
+        lodged, event = _lodge_in(uow, ctx, lodging, principal)
+        if event is None:
+            return lodged
+        uow.log.append(_log_entry(lodged.movement, event, lodging.declaration_json), event.at)
+        uow.commit()
+    return lodged
+
+
+@dataclass(frozen=True)
+class LodgedBatch:
+    """The answer to ``lodge_many``: each declaration's movement, in order, and the
+    signed checkpoint that already includes every new movement's lodging."""
+
+    lodged: list[Lodged]
+    checkpoint: Checkpoint
+
+
+def lodge_many(
+    ctx: Context,
+    declarations: Sequence[TransitDeclaration],
+    principal: Principal,
+    *,
+    pre_lodge: bool = False,
+) -> LodgedBatch:
+    """Lodge several declarations at once (the wagons of a train, a backlog brought
+    over from another system): all or none, in ONE transaction that also integrates
+    their log entries (``log_service.append_batch``), so that when it returns every
+    lodging is durable and under a signed checkpoint. Each declaration is checked and
+    screened as ``lodge`` does it, and a re-sent one returns its movement as there."""
+    lodgings = [_prepare_lodging(ctx, d, principal, pre_lodge) for d in declarations]
+    with ctx.unit_of_work() as uow:
+        done = [(_lodge_in(uow, ctx, lodging, principal), lodging) for lodging in lodgings]
+        entries = [
+            _log_entry(lodged.movement, event, lodging.declaration_json)
+            for (lodged, event), lodging in done
+            if event is not None
+        ]
+        integrated = log_service.append_batch(ctx, uow, entries)
+        uow.commit()
+    return LodgedBatch([lodged for (lodged, _), _ in done], integrated.checkpoint)
+
+
+@dataclass(frozen=True)
+class _Lodging:
+    """A declaration ready to lodge: checked, authorised, screened but for its MRN."""
+
+    declaration: TransitDeclaration
+    screening: PreparedScreening
+    declaration_json: dict[str, Any]
+    pre_lodge: bool
+    at: datetime
+
+
+def _prepare_lodging(
+    ctx: Context, declaration: TransitDeclaration, principal: Principal, pre_lodge: bool
+) -> _Lodging:
     declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
     action = Action.PRE_LODGE if pre_lodge else Action.LODGE
     authorise(ctx.corridor, declaration, transition_for(None, action), principal, None)
@@ -58,26 +120,28 @@ def lodge(
     # lock from its first statement: screening (all but the MRN's random draw) and the
     # declaration as the log entry's payload carries it.
     screening = ctx.screening.prepare(declaration, ctx.corridor)
-    declaration_json = declaration_to_json(declaration)
-    now = ctx.now()
-    with ctx.unit_of_work() as uow:
-        existing = uow.movements.find_by_lrn(
-            declaration.holder.identification_number, declaration.lrn
-        )
-        if existing is not None:
-            return Lodged(_same_declaration_or_conflict(existing, declaration), created=False)
-        mrn = _allocate_mrn(uow, ctx, declaration, now)
-        screened = screening.of(mrn, uow.reviews.dismissals)
-        movement, event = open_movement(
-            mrn, declaration, principal, now, ctx.corridor, pre_lodged=pre_lodge,
-            risk=screened.risk,
-        )  # fmt: skip
-        uow.movements.add(movement)
-        uow.reviews.add(screened.review_items, now)  # each hit waits for an officer's decision
-        uow.events.add(event)
-        _append_to_log(uow, movement, event, declaration_json)
-        uow.commit()
-    return Lodged(movement, created=True)
+    json_form = declaration_to_json(declaration)
+    return _Lodging(declaration, screening, json_form, pre_lodge, ctx.now())
+
+
+def _lodge_in(
+    uow: UnitOfWork, ctx: Context, lodging: _Lodging, principal: Principal
+) -> tuple[Lodged, MovementEvent | None]:
+    """Open the movement in ``uow`` (or find the one its LRN already opened: no event)."""
+    declaration, now = lodging.declaration, lodging.at
+    existing = uow.movements.find_by_lrn(declaration.holder.identification_number, declaration.lrn)
+    if existing is not None:
+        return Lodged(_same_declaration_or_conflict(existing, declaration), created=False), None
+    mrn = _allocate_mrn(uow, ctx, declaration, now)
+    screened = lodging.screening.of(mrn, uow.reviews.dismissals)
+    movement, event = open_movement(
+        mrn, declaration, principal, now, ctx.corridor, pre_lodged=lodging.pre_lodge,
+        risk=screened.risk,
+    )  # fmt: skip
+    uow.movements.add(movement)
+    uow.reviews.add(screened.review_items, now)  # each hit waits for an officer's decision
+    uow.events.add(event)
+    return Lodged(movement, created=True), event
 
 
 def amend(
@@ -250,13 +314,15 @@ def count_by_state(ctx: Context) -> dict[str, int]:
         return uow.movements.count_by_state()
 
 
-def _append_to_log(
-    uow: UnitOfWork,
-    movement: Movement,
-    event: MovementEvent,
-    declaration_json: dict[str, Any] | None = None,
-) -> None:
-    """The event's log entry, in the same transaction as the change it records;
+def _append_to_log(uow: UnitOfWork, movement: Movement, event: MovementEvent) -> None:
+    """The event's log entry, in the same transaction as the change it records."""
+    uow.log.append(_log_entry(movement, event), event.at)
+
+
+def _log_entry(
+    movement: Movement, event: MovementEvent, declaration_json: dict[str, Any] | None = None
+) -> StoredEntry:
+    """The event's log entry with the operator's copy of its payload and salt;
     ``declaration_json``: the movement's declaration as JSON, if already made."""
     carries_declaration = event.action in (Action.LODGE, Action.PRE_LODGE, Action.AMEND)
     declaration = None
@@ -264,8 +330,7 @@ def _append_to_log(
         declaration = declaration_json or declaration_to_json(movement.declaration)
     public, confidential = entry_parts(movement, event, declaration)
     entry, salt = build_entry(public, confidential)
-    stored = StoredEntry(None, movement.mrn, event.sequence, entry, salt, confidential)
-    uow.log.append(stored, event.at)
+    return StoredEntry(None, movement.mrn, event.sequence, entry, salt, confidential)
 
 
 def _with_decisions(risk: RiskAssessment, items: list[ReviewItem]) -> RiskAssessment:

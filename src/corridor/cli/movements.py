@@ -45,29 +45,37 @@ def register(app: typer.Typer) -> None:
 
 
 def lodge(
-    file: Path = typer.Argument(
+    files: list[Path] = typer.Argument(
         ...,
         help="The declaration: JSON (schemas/declaration.schema.json), or *.xml "
-        "in the NCTS-like message of docs/xml-mapping.md.",
+        "in the NCTS-like message of docs/xml-mapping.md. Several files are lodged "
+        "together: all or none, their log entries integrated before the command returns.",
     ),
     pre_lodge: bool = typer.Option(
         False, "--pre-lodge", help="Advance data: goods not yet presented."
     ),
     who: str | None = AS_OPTION,
 ) -> None:
-    """Lodge a transit declaration; prints the movement reference number (MRN)."""
-    declaration = read_declaration(file)
-    holder = declaration.holder.identification_number
+    """Lodge transit declarations; prints each movement reference number (MRN)."""
+    declarations = [read_declaration(file) for file in files]
+    holder = declarations[0].holder.identification_number
     principal = (
         parse_principal(who) if who else Principal(id="cli", role=Role.CARRIER, holder=holder)
     )
     ctx = open_context()
     try:
-        lodged = services.lodge(ctx, declaration, principal, pre_lodge=pre_lodge)
+        if len(declarations) == 1:
+            lodged = [services.lodge(ctx, declarations[0], principal, pre_lodge=pre_lodge)]
+        else:
+            batch = services.lodge_many(ctx, declarations, principal, pre_lodge=pre_lodge)
+            lodged = batch.lodged
     finally:
         ctx.close()
-    note = "" if lodged.created else " (already lodged with this LRN: nothing new was stored)"
-    console.print(f"{lodged.movement.mrn} {lodged.movement.state}{note}")
+    for one in lodged:
+        note = "" if one.created else " (already lodged with this LRN: nothing new was stored)"
+        console.print(f"{one.movement.mrn} {one.movement.state}{note}")
+    if len(declarations) > 1:
+        console.print(f"logged: the log's checkpoint is at tree size {batch.checkpoint.size}")
 
 
 @movements_app.command("list")

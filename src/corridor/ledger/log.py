@@ -123,10 +123,10 @@ def integrate(
     _write_bundles(storage, old_size, todo)
     # 3. Write the hash tiles, level 0 first. A crash here leaves the same: unpublished
     #    tiles past the checkpoint, rewritten identically by a re-run.
-    _write_tiles(storage, old_size, todo)
-    # 4. Compute the new root from the stored tiles, reading back what step 3 wrote.
-    #    Nothing is written; a crash leaves the state of step 3.
-    root = root_hash(new_size, tile_hash_reader(storage, new_size))
+    written = _write_tiles(storage, old_size, todo)
+    # 4. Compute the new root from the tiles just written, as they are in hand (older
+    #    full tiles from the storage). Nothing is written; a crash leaves step 3's state.
+    root = root_hash(new_size, _hand_or_stored(storage, written, new_size))
     # 5. Sign the checkpoint. Ed25519 is deterministic, so a re-run signs the same bytes.
     checkpoint = Checkpoint(origin, new_size, root)
     signed_new = sign_note(checkpoint.text(), [signer])
@@ -177,11 +177,22 @@ def _write_bundles(storage: LogStorage, old_size: int, entries: Sequence[bytes])
         )
 
 
-def _write_tiles(storage: LogStorage, old_size: int, entries: Sequence[bytes]) -> None:
+def _write_tiles(
+    storage: LogStorage, old_size: int, entries: Sequence[bytes]
+) -> dict[TileId, bytes]:
+    """Write every tile the entries change; those tiles, as written."""
     partials = {tile: _read_tile(storage, tile) for tile in partial_tiles(old_size)}
     tiles = build_tiles(old_size, partials, [leaf_hash(e) for e in entries])
     for tile in sorted(tiles):
         storage.write_tile(tile, tiles[tile])
+    return tiles
+
+
+def _hand_or_stored(storage: LogStorage, in_hand: dict[TileId, bytes], size: int) -> TileHashReader:
+    """A hash reader at ``size`` that takes tiles from ``in_hand`` before the storage."""
+    return TileHashReader(
+        size, lambda tile: in_hand[tile] if tile in in_hand else _read_tile(storage, tile)
+    )
 
 
 # --- Reading a log ------------------------------------------------------------------
