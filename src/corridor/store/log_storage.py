@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Connection, Dialect, func, insert, select, update
+from sqlalchemy import Column, Connection, Dialect, bindparam, func, insert, select, update
 
 from corridor.ledger.log import LogCorruptionError
 from corridor.ledger.tiles import BundleId, TileId
@@ -37,6 +37,36 @@ class StoredEntry:
     payload: dict[str, Any]
 
 
+# The statements of the tiled log, built once: the sequencer runs a few dozen a batch,
+# and building a statement costs SQLAlchemy more than running it.
+_TILE_DATA = select(log_tiles.c.data).where(
+    log_tiles.c.level == bindparam("level"), log_tiles.c.tile_index == bindparam("tile_index")
+)
+_TILE_INSERT = insert(log_tiles)
+_TILE_WIDEN = (
+    update(log_tiles)
+    .where(log_tiles.c.level == bindparam("on"), log_tiles.c.tile_index == bindparam("at"))
+    .values(width=bindparam("new_width"), data=bindparam("new_data"))
+)
+_BUNDLE_ROW = select(log_bundles.c.data, log_bundles.c.width).where(
+    log_bundles.c.bundle_index == bindparam("at")
+)
+_BUNDLE_WIDTH = select(log_bundles.c.width).where(log_bundles.c.bundle_index == bindparam("at"))
+_BUNDLE_INSERT = insert(log_bundles)
+_BUNDLE_WIDEN = (
+    update(log_bundles)
+    .where(log_bundles.c.bundle_index == bindparam("at"))
+    .values(width=bindparam("new_width"), data=bindparam("new_data"))
+)
+_CHECKPOINT = select(log_checkpoint.c.signed).where(log_checkpoint.c.origin == bindparam("of"))
+_CHECKPOINT_INSERT = insert(log_checkpoint)
+_CHECKPOINT_SWAP = (
+    update(log_checkpoint)
+    .where(log_checkpoint.c.origin == bindparam("of"), log_checkpoint.c.size == bindparam("old"))
+    .values(size=bindparam("new_size"), signed=bindparam("new_signed"), updated_at=bindparam("at"))
+)
+
+
 class SqlLogStorage:
     def __init__(self, connection: Connection, origin: str, now: datetime) -> None:
         self._connection = connection
@@ -47,73 +77,56 @@ class SqlLogStorage:
         return _prefix(self._stored_tile(tile), tile.width * HASH_SIZE)
 
     def write_tile(self, tile: TileId, data: bytes) -> None:
-        key = {"level": tile.level, "tile_index": tile.index}
-        self._write(log_tiles, key, tile.width, data, self._stored_tile(tile))
+        """Insert a new tile or widen a stored one; never change a hash already written."""
+        stored = self._stored_tile(tile)
+        if stored is None:
+            row = {"level": tile.level, "tile_index": tile.index, "width": tile.width}
+            self._connection.execute(_TILE_INSERT, {**row, "data": data})
+            return
+        overlap = min(len(stored), len(data))
+        if stored[:overlap] != data[:overlap]:
+            raise LogCorruptionError(f"tile {tile} would be rewritten with other hashes")
+        if len(data) > len(stored):
+            widened = {"new_width": tile.width, "new_data": data}
+            self._connection.execute(_TILE_WIDEN, {"on": tile.level, "at": tile.index, **widened})
 
     def _stored_tile(self, tile: TileId) -> bytes | None:
         """The widest version of the tile written so far, whatever width is asked."""
-        query = select(log_tiles.c.data).where(
-            log_tiles.c.level == tile.level, log_tiles.c.tile_index == tile.index
-        )
-        data = self._connection.execute(query).scalar()
+        key = {"level": tile.level, "tile_index": tile.index}
+        data = self._connection.execute(_TILE_DATA, key).scalar()
         return None if data is None else bytes(data)
 
     def read_bundle(self, bundle: BundleId) -> bytes | None:
-        query = select(log_bundles.c.data, log_bundles.c.width).where(
-            log_bundles.c.bundle_index == bundle.index
-        )
-        row = self._connection.execute(query).first()
+        row = self._connection.execute(_BUNDLE_ROW, {"at": bundle.index}).first()
         if row is None or row.width < bundle.width:
             return None
         return row.data if row.width == bundle.width else _bundle_prefix(row.data, bundle.width)
 
     def write_bundle(self, bundle: BundleId, data: bytes) -> None:
-        query = select(log_bundles.c.width).where(log_bundles.c.bundle_index == bundle.index)
-        stored_width = self._connection.execute(query).scalar()
-        key = {"bundle_index": bundle.index}
+        stored_width = self._connection.execute(_BUNDLE_WIDTH, {"at": bundle.index}).scalar()
         if stored_width is None:
-            self._connection.execute(
-                insert(log_bundles).values(**key, width=bundle.width, data=data)
-            )
+            row = {"bundle_index": bundle.index, "width": bundle.width, "data": data}
+            self._connection.execute(_BUNDLE_INSERT, row)
         elif stored_width < bundle.width:
-            statement = update(log_bundles).where(log_bundles.c.bundle_index == bundle.index)
-            self._connection.execute(statement.values(width=bundle.width, data=data))
+            widened = {"at": bundle.index, "new_width": bundle.width, "new_data": data}
+            self._connection.execute(_BUNDLE_WIDEN, widened)
         elif self.read_bundle(bundle) != data:
             raise LogCorruptionError(f"entry bundle {bundle} would be rewritten with other entries")
 
     def read_checkpoint(self) -> bytes | None:
-        query = select(log_checkpoint.c.signed).where(log_checkpoint.c.origin == self._origin)
-        value = self._connection.execute(query).scalar()
+        value = self._connection.execute(_CHECKPOINT, {"of": self._origin}).scalar()
         return None if value is None else bytes(value)
 
     def swap_checkpoint(self, expected_size: int | None, new_size: int, signed: bytes) -> bool:
-        values = {"size": new_size, "signed": signed, "updated_at": self._now}
         if expected_size is None:
             exists = self.read_checkpoint() is not None
             if not exists:
-                self._connection.execute(
-                    insert(log_checkpoint).values(origin=self._origin, **values)
-                )
+                row = {"origin": self._origin, "size": new_size, "signed": signed}
+                self._connection.execute(_CHECKPOINT_INSERT, {**row, "updated_at": self._now})
             return not exists
-        statement = (
-            update(log_checkpoint)
-            .where(log_checkpoint.c.origin == self._origin, log_checkpoint.c.size == expected_size)
-            .values(**values)
-        )
-        return self._connection.execute(statement).rowcount == 1
-
-    def _write(
-        self, table: Any, key: dict[str, int], width: int, data: bytes, stored: bytes | None
-    ) -> None:
-        if stored is None:
-            self._connection.execute(insert(table).values(**key, width=width, data=data))
-            return
-        overlap = min(len(stored), len(data))
-        if stored[:overlap] != data[:overlap]:
-            raise LogCorruptionError(f"tile {key} would be rewritten with other hashes")
-        if len(data) > len(stored):
-            condition = [table.c[name] == value for name, value in key.items()]
-            self._connection.execute(update(table).where(*condition).values(width=width, data=data))
+        swap = {"of": self._origin, "old": expected_size, "new_size": new_size}
+        values = {**swap, "new_signed": signed, "at": self._now}
+        return self._connection.execute(_CHECKPOINT_SWAP, values).rowcount == 1
 
 
 def _prefix(data: bytes | None, length: int) -> bytes | None:
@@ -159,7 +172,7 @@ class LogEntryRepository:
                 entry.event_sequence,
                 entry.entry,
                 entry.salt,
-                json.dumps(entry.payload, ensure_ascii=False, separators=(",", ":")),
+                json.dumps(entry.payload, ensure_ascii=False),
                 stamp,
             )
             for n, entry in enumerate(entries)
