@@ -1,0 +1,223 @@
+"""Where one lodging's time goes: the services in one thread, then the same through the
+ASGI app in process, on SQLite (WAL, synchronous=FULL) in a temporary directory.
+
+    python -m bench.lodging_profile [--movements N]
+
+Three timings of N distinct lodgings each, interleaved, best of three rounds:
+``reading.lodge`` called directly; the same called through the thread pool as the route
+calls it; and ``POST /movements`` through the app (middlewares, authentication, FastAPI, the JSON
+answer) without sockets or uvicorn. Then the direct calls once more under cProfile: the
+share of each step (cumulative time of the functions named in STEPS) is scaled to the
+unprofiled time. Writes its section of docs/benchmarks.md beside `bench.api_lodging`'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import cProfile
+import json
+import os
+import platform
+import pstats
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.api_lodging import BENCHMARKS, EXAMPLE, HOLDER, write_section
+
+ROUNDS = 3
+
+# (label, file suffix, function name): the steps of a lodging, in the order they run.
+STEPS = [
+    ("parse the JSON body into a declaration", "store/codec.py", "declaration_from_text"),
+    ("validate the declaration", "domain/validation.py", "validate_declaration"),
+    ("screen (before the transaction)", "screening_service.py", "prepare"),
+    ("open the transaction (gate, BEGIN IMMEDIATE)", "store/unit_of_work.py", "__enter__"),
+    ("look the LRN up", "store/repository.py", "find_by_lrn"),
+    ("allocate the MRN serial", "services.py", "_allocate_mrn"),
+    ("movement row, its itinerary, event row", "store/repository.py", "add"),
+    ("the log entry: build (canonical JSON, commitment)", "ledger/entry.py", "build_entry"),
+    ("the log entry: store (`LogEntryRepository.append`)", "store/log_storage.py", "append"),
+    ("commit (fsync)", "store/unit_of_work.py", "commit"),
+    ("close the transaction", "store/unit_of_work.py", "__exit__"),
+]
+
+
+def _setup(scratch: str) -> tuple[Any, Any, str]:
+    from corridor import accounts
+    from corridor.bootstrap import Settings, bootstrap
+    from corridor.domain.network import Role
+    from corridor.domain.principal import Principal
+
+    ctx = bootstrap(Settings(database_url=f"sqlite:///{scratch}/profile.sqlite"), initialise=True)
+    token = accounts.add_principal(ctx, Principal("bench", Role.CARRIER, holder=HOLDER)).token
+    principal = accounts.authenticate(ctx, token)
+    return ctx, principal, token
+
+
+class Bodies:
+    """Distinct declarations: the example, each with its own LRN."""
+
+    def __init__(self) -> None:
+        self._template = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+        self._count = 0
+
+    def next(self) -> bytes:
+        data = copy.deepcopy(self._template)
+        data["lrn"] = f"PROF-{self._count:07d}"
+        self._count += 1
+        return json.dumps(data).encode()
+
+    def batch(self, count: int) -> list[bytes]:
+        return [self.next() for _ in range(count)]
+
+
+def _per_call_ms(calls: list[bytes], lodge: Callable[[bytes], Any]) -> float:
+    started = time.perf_counter()
+    for body in calls:
+        lodge(body)
+    return (time.perf_counter() - started) / len(calls) * 1000
+
+
+async def _threaded_ms(calls: list[bytes], lodge: Callable[[bytes], Any]) -> float:
+    from starlette.concurrency import run_in_threadpool
+
+    started = time.perf_counter()
+    for body in calls:
+        await run_in_threadpool(lodge, body)
+    return (time.perf_counter() - started) / len(calls) * 1000
+
+
+async def _asgi_ms(app: Any, calls: list[bytes], token: str) -> float:
+    """POST /movements straight into the ASGI app: everything but sockets and uvicorn."""
+    started = time.perf_counter()
+    for body in calls:
+        status = await _post(app, body, token)
+        assert status == 201, status
+    return (time.perf_counter() - started) / len(calls) * 1000
+
+
+async def _post(app: Any, body: bytes, token: str) -> int:
+    headers = [(b"host", b"bench"), (b"authorization", f"Bearer {token}".encode()),
+               (b"content-type", b"application/json"),
+               (b"content-length", str(len(body)).encode())]  # fmt: skip
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": "/movements",
+             "raw_path": b"/movements", "query_string": b"", "root_path": "",
+             "headers": headers, "client": ("127.0.0.1", 1),
+             "server": ("127.0.0.1", 80)}  # fmt: skip
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return int(sent[0]["status"])
+
+
+def _shares(profile: cProfile.Profile) -> tuple[float, list[tuple[str, float]]]:
+    """Total profiled seconds in ``reading.lodge``, and each step's cumulative seconds."""
+    stats: dict[Any, Any] = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+
+    def cumulative(suffix: str, name: str) -> float:
+        return sum(
+            row[3]
+            for (path, _, function), row in stats.items()
+            if function == name and path.replace(os.sep, "/").endswith("corridor/" + suffix)
+        )
+
+    total = cumulative("reading.py", "lodge") + cumulative(
+        "store/codec.py", "declaration_from_text"
+    )
+    return total, [(label, cumulative(suffix, name)) for label, suffix, name in STEPS]
+
+
+def measure(movements: int) -> dict[str, Any]:
+    from corridor import reading
+    from corridor.api.app import create_app
+    from corridor.store.codec import declaration_from_text
+
+    bodies = Bodies()
+    with tempfile.TemporaryDirectory() as scratch:
+        ctx, principal, token = _setup(scratch)
+
+        def lodge(body: bytes) -> Any:
+            declaration = declaration_from_text(body)
+            return reading.lodge(ctx, declaration, principal, pre_lodge=False)
+
+        app = create_app(ctx)
+        _per_call_ms(bodies.batch(50), lodge)  # warm up
+        asyncio.run(_asgi_ms(app, bodies.batch(50), token))
+        runs: dict[str, list[float]] = {"direct": [], "threaded": [], "app": []}
+        for _ in range(ROUNDS):  # interleaved, best of each: the box is shared
+            runs["direct"].append(_per_call_ms(bodies.batch(movements), lodge))
+            runs["threaded"].append(asyncio.run(_threaded_ms(bodies.batch(movements), lodge)))
+            runs["app"].append(asyncio.run(_asgi_ms(app, bodies.batch(movements), token)))
+        calls = bodies.batch(movements)
+        profile = cProfile.Profile()
+        profile.enable()
+        for body in calls:
+            lodge(body)
+        profile.disable()
+        ctx.close()
+    total, steps = _shares(profile)
+    best = {kind: min(times) for kind, times in runs.items()}
+    return {**best, "total": total, "steps": steps}
+
+
+def report(result: dict[str, Any], args: argparse.Namespace) -> str:
+    direct, total = result["direct"], result["total"]
+    rows = [
+        f"| {label} | {seconds / total * direct:.3f} | {seconds / total:.0%} |"
+        for label, seconds in result["steps"]
+    ]
+    counted = sum(seconds for _, seconds in result["steps"])
+    rows.append(
+        f"| the rest (event, review items, open_movement, glue) "
+        f"| {(total - counted) / total * direct:.3f} | {(total - counted) / total:.0%} |"
+    )
+    return "\n".join([
+        "## Where a lodging's time goes (`python -m bench.lodging_profile`)",
+        "",
+        f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, load average "
+        f"{args.load:.1f} at the start, Python {platform.python_version()}. SQLite (WAL, "
+        f"synchronous=FULL) in a temporary directory; {args.movements:,} distinct lodgings "
+        f"for each line, one at a time (no contention); best of {ROUNDS} interleaved rounds.",
+        "",
+        "| one lodging | ms |",
+        "|---|---:|",
+        f"| `reading.lodge` called directly (parse included) | {direct:.2f} |",
+        f"| the same through the thread pool, as the route calls it | {result['threaded']:.2f} |",
+        f"| `POST /movements` through the ASGI app (no sockets, no uvicorn) | "
+        f"{result['app']:.2f} |",
+        "",
+        "The direct call, step by step (shares from cProfile, scaled to the unprofiled time):",
+        "",
+        "| step | ms | share |",
+        "|---|---:|---:|",
+        *rows,
+    ])  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--movements", type=int, default=500)
+    parser.add_argument("--no-write", action="store_true", help="print, do not write docs")
+    parser.add_argument("--output", type=Path, default=BENCHMARKS, help="the file to update")
+    args = parser.parse_args(argv)
+    args.load = os.getloadavg()[0]
+    text = report(measure(args.movements), args)
+    print(text)
+    if not args.no_write:
+        write_section("api-profile", text, args.output)
+
+
+if __name__ == "__main__":
+    main()
