@@ -100,10 +100,13 @@ def moment_for(movement: Movement, action: Action) -> datetime:
     return movement.updated_at + timedelta(minutes=10)
 
 
-def fire(corridor: Corridor, movement: Movement, action: Action) -> tuple[Movement, MovementEvent]:
+def fire(
+    corridor: Corridor, movement: Movement, action: Action, open_hits: int = 0
+) -> tuple[Movement, MovementEvent]:
     command = command_for(movement, action)
     principal = principal_for(corridor, movement, action, command.office)
-    return decide(movement, command, principal, moment_for(movement, action), corridor)
+    at = moment_for(movement, action)
+    return decide(movement, command, principal, at, corridor, open_hits=open_hits)
 
 
 def open_new(

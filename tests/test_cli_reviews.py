@@ -84,3 +84,17 @@ def test_a_decided_hit_cannot_be_decided_again(cli: Any, tmp_path: Path) -> None
     assert cli("screen", "confirm", str(item["id"]))[0] == 0
     code, _, err = cli("screen", "dismiss", str(item["id"]), "--note", "no")
     assert code == 2 and "already confirmed" in err
+
+
+def test_release_is_refused_while_a_hit_is_open(cli: Any, tmp_path: Path) -> None:
+    mrn = _lodge_hit(cli, tmp_path, "CLI-1")
+    assert cli("accept", mrn)[0] == 0
+    before = cli("movements", "show", mrn, "--json")[1]
+    code, _, err = cli("release", mrn, "--seal", "AZ-1")
+    assert code == 2 and err.count("\n") == 1, err
+    assert "1 screening hit is still open" in err and "confirm or dismiss it" in err
+    assert cli("movements", "show", mrn, "--json")[1] == before
+    [item] = json.loads(cli("screen", "reviews", "--json")[1])
+    assert cli("screen", "dismiss", str(item["id"]), "--note", "a farm cooperative")[0] == 0
+    code, out, err = cli("release", mrn, "--seal", "AZ-1")
+    assert code == 0 and "released" in out, err

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from corridor.domain.declaration import TransitDeclaration
-from corridor.domain.errors import IllegalTransition, PreconditionFailed
+from corridor.domain.errors import IllegalTransition, PreconditionFailed, ScreeningHitsOpen
 from corridor.domain.lifecycle import (
     FINAL_STATES,
+    HELD_BY_OPEN_HITS,
     TRANSITIONS,
     Action,
     MovementState,
@@ -63,6 +64,33 @@ def test_every_allowed_transition_works(
         after.state,
     )
     assert event.sequence == after.version
+
+
+@pytest.mark.parametrize(
+    "transition",
+    [t for t in TRANSITIONS if t.source is not None],
+    ids=lambda t: f"{t.source}-{t.action}",
+)
+def test_open_screening_hits_hold_back_release_and_nothing_else(
+    transition: Transition, tripp: Corridor, declaration: TransitDeclaration
+) -> None:
+    assert transition.source is not None
+    before = drive_to(tripp, declaration, T0, transition.source)
+    if transition.action not in HELD_BY_OPEN_HITS:
+        after, _ = fire(tripp, before, transition.action, open_hits=2)
+        assert after.state is (transition.target or transition.source)
+        return
+    with pytest.raises(ScreeningHitsOpen) as held:
+        fire(tripp, before, transition.action, open_hits=2)
+    assert held.value.open_hits == 2 and "2 screening hits are still open" in held.value.detail
+    assert fire(tripp, before, transition.action, open_hits=0)[0].state is transition.target
+
+
+def test_release_is_the_one_way_out_of_departure_that_open_hits_hold() -> None:
+    """Of the departure office's rows, those that let the goods go (to released) are
+    exactly the ones the open hits hold back."""
+    leaving = {t.action for t in TRANSITIONS if t.target is MovementState.RELEASED}
+    assert leaving == HELD_BY_OPEN_HITS == {Action.RELEASE}
 
 
 REFUSED = [

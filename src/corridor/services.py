@@ -18,7 +18,7 @@ from corridor.domain.authorisation import authorise, itinerary_offices
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import Conflict, IllegalTransition
 from corridor.domain.events import MovementEvent
-from corridor.domain.lifecycle import Action, Place, transition_for
+from corridor.domain.lifecycle import HELD_BY_OPEN_HITS, Action, Place, transition_for
 from corridor.domain.movement import Movement
 from corridor.domain.mrn import MovementReference
 from corridor.domain.principal import SYSTEM_CLOCK, Principal
@@ -176,7 +176,10 @@ def apply(
     (the caller commits)."""
     before = uow.movements.get(_normalise(mrn))
     command = _with_default_office(command, before, principal)
-    after, event = decide(before, command, principal, ctx.now(), ctx.corridor)
+    # The count the lifecycle's hold on release needs (asked only for the actions it holds).
+    held = command.action in HELD_BY_OPEN_HITS
+    open_hits = uow.reviews.count_open(before.mrn) if held else 0
+    after, event = decide(before, command, principal, ctx.now(), ctx.corridor, open_hits=open_hits)
     uow.movements.update(after, expected_version=before.version)
     uow.events.add(event)
     _append_to_log(uow, after, event)

@@ -128,3 +128,62 @@ def test_the_queue_pages_by_cursor(
         cursor = page["next_cursor"]
         url = f"/screening/reviews?limit=2&state=open&cursor={cursor}" if cursor else ""
     assert seen == made
+
+
+SANCTIONED = {"name": "Zangezur Trans LLC", "country": "AM"}  # on demo-targets.simple.csv
+RELEASE = {"seals": ["AZ-1"]}
+
+
+def _accepted_with_hits(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str], **parties: dict[str, str]
+) -> tuple[str, list[int]]:
+    data = declaration_json("HIT-R")
+    data["consignments"][0] |= parties
+    owner = Principal("holder", Role.CARRIER, holder=HOLDER_A)
+    mrn = services.lodge(api_ctx, declaration_from_json(data), owner).movement.mrn
+    accepted = client.post(f"/movements/{mrn}/accept", headers=bearer(tokens["customs_az"]))
+    assert accepted.status_code == 200, accepted.text
+    items = [i.id for i in _reviews(api_ctx) if i.movement_ref == mrn and i.id is not None]
+    assert len(items) == len(parties)
+    return mrn, items
+
+
+def test_release_waits_until_every_open_hit_is_decided(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    az = bearer(tokens["customs_az"])
+    mrn, items = _accepted_with_hits(
+        client, api_ctx, tokens, consignee=LISTED, consignor=SANCTIONED
+    )
+    note = {"note": "another company of that name"}
+    for still_open, item in ((2, items[0]), (1, items[1])):
+        before = services.get_movement(api_ctx, mrn)
+        refused = client.post(f"/movements/{mrn}/release", json=RELEASE, headers=az)
+        assert refused.status_code == 409, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        problem = refused.json()
+        assert problem["type"] == "https://corridor.example/problems/screening-hits-open"
+        assert (problem["action"], problem["open_hits"]) == ("release", still_open)
+        assert f"{still_open} screening hit" in problem["detail"]
+        assert services.get_movement(api_ctx, mrn) == before  # nothing changed, no event
+        decided = client.post(f"/screening/reviews/{item}/dismiss", json=note, headers=az)
+        assert decided.status_code == 200, decided.text
+    released = client.post(f"/movements/{mrn}/release", json=RELEASE, headers=az)
+    assert released.status_code == 200, released.text
+    assert released.json()["state"] == "released" and released.json()["risk"]["channel"] == "green"
+
+
+def test_a_confirmed_hit_releases_only_after_its_physical_control(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    az = bearer(tokens["customs_az"])
+    mrn, [item] = _accepted_with_hits(client, api_ctx, tokens, consignee=LISTED)
+    confirmed = client.post(f"/screening/reviews/{item}/confirm", json={}, headers=az)
+    assert confirmed.status_code == 200
+    held = client.post(f"/movements/{mrn}/release", json=RELEASE, headers=az)
+    assert held.status_code == 422 and held.json()["type"].endswith("/precondition-failed")
+    assert "physical control must precede release" in held.json()["detail"]
+    control = client.post(f"/movements/{mrn}/control", json={"kind": "physical"}, headers=az)
+    assert control.status_code == 200
+    released = client.post(f"/movements/{mrn}/release", json=RELEASE, headers=az)
+    assert released.status_code == 200 and released.json()["state"] == "released"

@@ -58,3 +58,18 @@ def test_the_page_is_translated_and_refused_to_those_who_may_not_read_screening(
     assert "Подтвердить совпадение" in web.get("/ui/screening").text
     sign_in(web, people["carrier"])
     assert web.get("/ui/screening", headers=JSON).status_code == 403
+
+
+def test_release_with_an_open_hit_is_refused_on_the_movement_page(
+    web: TestClient, web_ctx: Context, people: dict[str, str], declaration_data: dict[str, Any]
+) -> None:
+    mrn = _lodge_hit(web_ctx, declaration_data)
+    sign_in(web, people["customs_az"])
+    page = web.get(f"/ui/movements/{mrn}")
+    web.post(f"/ui/movements/{mrn}/act/accept", data={"csrf": csrf_of(page.text)})
+    before = services.get_movement(web_ctx, mrn)
+    release = web.post(f"/ui/movements/{mrn}/act/release",
+                       data={"csrf": csrf_of(page.text), "seals": "AZ-1"})  # fmt: skip
+    assert release.status_code == 409
+    assert "1 screening hit is still open" in release.text and mrn in release.text
+    assert services.get_movement(web_ctx, mrn) == before

@@ -31,6 +31,7 @@ DOMAIN_PROBLEMS: dict[type[e.CorridorError], tuple[int, str]] = {
     e.InvalidInput: (422, "invalid-input"),
     e.IllegalTransition: (409, "illegal-transition"),
     e.NotAuthorised: (403, "not-authorised"),
+    e.ScreeningHitsOpen: (409, "screening-hits-open"),
     e.PreconditionFailed: (422, "precondition-failed"),
     e.NotFound: (404, "not-found"),
     e.Conflict: (409, "conflict"),
@@ -121,6 +122,8 @@ def _on_domain_error(request: Request, error: e.CorridorError) -> JSONResponse:
         extra["field"] = error.field
     if isinstance(error, e.IllegalTransition):
         extra |= {"state": error.state, "action": error.action}
+    if isinstance(error, e.ScreeningHitsOpen):
+        extra |= {"action": error.action, "open_hits": error.open_hits}
     return problem_response(request.url.path, status, kind, error.title, error.detail, **extra)
 
 

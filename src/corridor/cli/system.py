@@ -67,6 +67,9 @@ def _print_summary(result: DemoResult, url: str) -> None:
     console.print(lanes)
     channels = ", ".join(f"{name} {count}" for name, count in result.by_channel.most_common())
     console.print(f"screening channels: {channels}")
+    if result.by_review:
+        hits = ", ".join(f"{state} {count}" for state, count in result.by_review.most_common())
+        console.print(f"screening hits, decided by customs at departure: {hits}")
     console.print(f"simulated until {result.ended_at:%Y-%m-%d %H:%M} UTC; database {url}")
     console.print(
         f"transparency log: {result.log_size} entries, every event signed into a checkpoint"

@@ -11,6 +11,7 @@ CorridorError
   IllegalTransition       the action is not allowed in the movement's state
   NotAuthorised           this principal may not take this action here
   PreconditionFailed      the action is allowed in principle, but not now (say why)
+    ScreeningHitsOpen       release while screening hits await an officer's decision
   NotFound                no such movement (or other thing)
   Conflict                someone else changed it first, or it exists already
 """
@@ -75,6 +76,25 @@ class NotAuthorised(CorridorError):
 
 class PreconditionFailed(CorridorError):
     title = "Precondition failed"
+
+
+class ScreeningHitsOpen(PreconditionFailed):
+    """The goods may not leave control while ``open_hits`` screening hits of the
+    movement are neither confirmed nor dismissed."""
+
+    title = "Screening hits await a decision"
+
+    def __init__(self, action: str, open_hits: int) -> None:
+        hits, which = (
+            ("1 screening hit is", "it") if open_hits == 1
+            else (f"{open_hits} screening hits are", "each one")
+        )  # fmt: skip
+        super().__init__(
+            f"cannot {action}: {hits} still open; the office of departure must confirm or "
+            f"dismiss {which} in the screening review queue first"
+        )
+        self.action = action
+        self.open_hits = open_hits
 
 
 class NotFound(CorridorError):

@@ -153,6 +153,11 @@ TRANSITIONS += tuple(
     if state not in FINAL_STATES
 )
 
+# The actions that let the goods leave the control of the office of departure. None of
+# them may be taken while a screening hit of the movement is still open (neither
+# confirmed nor dismissed): an officer decides each hit first (``procedure.decide``).
+HELD_BY_OPEN_HITS = frozenset({A.RELEASE})
+
 _BY_SOURCE_AND_ACTION = {(t.source, t.action): t for t in TRANSITIONS}
 
 

@@ -9,9 +9,11 @@ from typing import Any
 from corridor.domain.authorisation import authorise
 from corridor.domain.commands import Command
 from corridor.domain.declaration import TransitDeclaration
+from corridor.domain.errors import ScreeningHitsOpen
 from corridor.domain.events import MovementEvent
 from corridor.domain.lifecycle import (
     FINAL_STATES,
+    HELD_BY_OPEN_HITS,
     Action,
     MovementState,
     next_state,
@@ -60,10 +62,18 @@ def decide(
     principal: Principal,
     at: datetime,
     corridor: Corridor,
+    *,
+    open_hits: int = 0,
 ) -> tuple[Movement, MovementEvent]:
-    """Take ``command`` on ``movement``: table, authority, preconditions, effect, event."""
+    """Take ``command`` on ``movement``: table, authority, preconditions, effect, event.
+
+    ``open_hits``: how many of the movement's screening hits await an officer's decision
+    (the review queue is kept by the store; the services pass its count).
+    """
     transition = transition_for(movement.state, command.action)
     authorise(corridor, movement.declaration, transition, principal, command.office)
+    if open_hits and command.action in HELD_BY_OPEN_HITS:
+        raise ScreeningHitsOpen(str(command.action), open_hits)
     command.check(movement, at, corridor)
     changes, details = command.effect(movement, at, principal.id, corridor)
     if command.remarks:

@@ -12,18 +12,20 @@ import itertools
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from corridor import services
+from corridor import review_service, services
 from corridor.bootstrap import Context
 from corridor.domain.commands import ControlKind, IncidentKind, RecordIncident
-from corridor.domain.declaration import TransitDeclaration
+from corridor.domain.declaration import Party, TransitDeclaration
 from corridor.domain.network import Mode, Role
 from corridor.domain.principal import Principal
 from corridor.log_service import integrate_all
+from corridor.screening.review import ReviewState
 from corridor.sim.traffic import TRIPP_LANES, Lane, declaration
 from corridor.store.repository import MovementFilter
+from corridor.store.reviews import ReviewFilter
 
 START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 SWEEP_EVERY = timedelta(minutes=30)
@@ -38,6 +40,8 @@ class Trip:
     lane: Lane
     scenario: str
     mrn: str = ""
+    listed: frozenset[str] = frozenset()
+    """The names of its parties that really are the watch-list entity they resemble."""
 
 
 @dataclass(order=True)
@@ -57,6 +61,8 @@ class DemoResult:
     ended_at: datetime
     log_size: int
     by_channel: Counter[str]
+    by_review: Counter[str]
+    """The screening hits by their state in the review queue: confirmed, dismissed, open."""
 
 
 class SimulatedClock:
@@ -80,7 +86,18 @@ SCENARIOS = (
     ("rejected", 2),
     ("not_released", 1),
     ("arrived_only", 2),
+    ("watch_list_hit", 3),
 )
+
+# Parties resembling an entity of the demo's watch lists (data/watchlists): the
+# watch_list_hit scenario makes one of them a consignee. True: it is that entity (the
+# officer confirms the hit); False: a namesake (the officer dismisses it, with a note).
+LOOKALIKES = (
+    (Party(name="ООО Ордубад Агро", country="AZ"), True),  # own-2, written in Russian
+    (Party(name="Ordubad Agro Trade", country="TR"), False),  # another company: a namesake
+)
+CONFIRMED_NOTE = "Registration and address match the listed entity; physical control ordered"
+DISMISSED_NOTE = "Namesake: registration number and address differ from the listed entity"
 
 
 MIN_HORIZON = timedelta(hours=30)
@@ -130,6 +147,7 @@ def run_demo(
         ended_at=plan.ends_at,
         log_size=log_size,
         by_channel=_channels(ctx),
+        by_review=_reviews(ctx),
     )
 
 
@@ -137,6 +155,11 @@ def _channels(ctx: Context) -> Counter[str]:
     """How screening sent the movements: green, yellow or red."""
     movements = services.list_movements(ctx, MovementFilter(limit=1_000_000))
     return Counter(str(m.risk.channel) if m.risk else "unscreened" for m in movements)
+
+
+def _reviews(ctx: Context) -> Counter[str]:
+    items = review_service.list_reviews(ctx, ReviewFilter(limit=1_000_000))
+    return Counter(item.state.value for item in items)
 
 
 def _every(
@@ -223,6 +246,11 @@ class _Planner:
         office = trip.declaration.itinerary.departure
         self._at(at, lambda: call(self.ctx, trip.mrn, self._customs(office), *args))
 
+    def _review(self, trip: Trip, at: datetime) -> None:
+        """Customs at departure decide the movement's open screening hits, as release
+        requires: confirmed where the party is the listed entity, else dismissed."""
+        self._decide(trip, at, lambda ctx, mrn, who: decide_hits(ctx, mrn, who, trip.listed))
+
     def _release(self, trip: Trip, at: datetime) -> None:
         """Customs at departure: the control the screening channel requires, then release."""
         count = self.rng.randint(1, 3)
@@ -292,6 +320,8 @@ class _Planner:
         self._lodge(trip, at)
         at = self._later(at, 2, 15)
         self._decide(trip, at, services.accept)
+        at = self._later(at, 1, 10)
+        self._review(trip, at)
         if control is not None:
             at = self._later(at, 1, 5)
             self._control(trip, at, control)
@@ -323,7 +353,8 @@ class _Planner:
         at = self._later(at, 1, 5)
         self._decide(trip, at, services.accept)
         at = self._later(at, 1, 5)
-        self._release(trip, at)
+        self._review(trip, at)
+        self._release(trip, self._later(at, 1, 5))
         self._arrive(trip, self._journey(trip, at))
 
     def _plan_incident(self, trip: Trip, at: datetime) -> None:
@@ -402,6 +433,30 @@ class _Planner:
     def _plan_arrived_only(self, trip: Trip, at: datetime) -> None:
         at = self._accepted_and_released(trip, at)
         self._arrive(trip, self._journey(trip, at), discharge=False)
+
+    def _plan_watch_list_hit(self, trip: Trip, at: datetime) -> None:
+        """A consignee resembles a listed entity: its hit is decided before release."""
+        party, listed = self.rng.choice(LOOKALIKES)
+        first, *others = trip.declaration.consignments
+        consignments = (replace(first, consignee=party), *others)
+        trip.declaration = replace(trip.declaration, consignments=consignments)
+        trip.listed = frozenset({party.name} if listed else ())
+        self._plan_straight(trip, at)
+
+
+def decide_hits(ctx: Context, mrn: str, officer: Principal, listed: frozenset[str]) -> int:
+    """The officer at departure decides each open hit of ``mrn``: confirmed where the party
+    is in ``listed`` (the demo knows which lookalikes are the entity), else dismissed as a
+    namesake. Returns how many were decided."""
+    selection = ReviewFilter(states=(ReviewState.OPEN,), mrn=mrn, limit=1000)
+    items = review_service.list_reviews(ctx, selection)
+    for item in items:
+        assert item.id is not None, "stored items have ids"
+        if item.party_name in listed:
+            review_service.confirm(ctx, item.id, officer, CONFIRMED_NOTE)
+        else:
+            review_service.dismiss(ctx, item.id, officer, DISMISSED_NOTE)
+    return len(items)
 
 
 _INCIDENT_TEXT = {

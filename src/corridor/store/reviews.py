@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from corridor.domain.errors import Conflict, NotFound
@@ -62,6 +62,11 @@ class ReviewRepository:
 
     def for_movement(self, mrn: str) -> list[ReviewItem]:
         return self.find(ReviewFilter(mrn=mrn, limit=1000))
+
+    def count_open(self, mrn: str) -> int:
+        """How many of the movement's hits await a decision."""
+        query = select(func.count()).where(T.mrn == mrn, T.state == ReviewState.OPEN.value)
+        return int(self._connection.execute(query).scalar_one())
 
     def decide(self, item: ReviewItem) -> None:
         """Store a decision on an item that was open; ``Conflict`` if it no longer is."""
