@@ -20,7 +20,6 @@ import copy
 import json
 import os
 import platform
-import re
 import signal
 import socket
 import subprocess
@@ -35,6 +34,8 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
+
+from bench.log_report import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
@@ -344,19 +345,6 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
         "",
         *targets(results),
     ])  # fmt: skip
-
-
-def write_section(name: str, text: str, path: Path = BENCHMARKS) -> None:
-    """Put ``text`` between this benchmark's markers in docs/benchmarks.md."""
-    begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    block = f"{begin}\n{text.strip()}\n{end}\n"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: block, current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + block
-    path.write_text(updated, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,8 @@
 ``python -m bench.simulation_year`` (target: a year in at most 30 s). It times the whole
 run as `corridor simulate` does it (draws, SimPy model, statistics; plots excluded) at the
 corridor file's traffic and at +50 %, and replaces the section between the markers
-``<!-- bench:simulation -->`` and ``<!-- /bench:simulation -->``, leaving the rest alone.
+``<!-- bench:simulation -->`` and ``<!-- /bench:simulation -->``, leaving the rest alone
+(``bench.log_report.write_section``).
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ import resource
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
+from bench.log_report import BENCHMARKS, write_section
 from corridor.corridors import default_corridor_path
-from corridor.paths import project_root
 from corridor.sim.runner import run_simulation
 from corridor.sim.scenarios import Scenario
 
-BEGIN, END = "<!-- bench:simulation -->", "<!-- /bench:simulation -->"
+SECTION = "simulation"  # between <!-- bench:simulation --> and <!-- /bench:simulation -->
 TARGET_SECONDS = 30.0
 DAYS = 365
 
@@ -39,7 +39,6 @@ def measure(growth: float) -> tuple[str, float, float, int]:
 def section(rows: list[tuple[str, float, float, int]], load: float) -> str:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
-        BEGIN,
         "## Simulation: one year of TRIPP traffic",
         "",
         f"`python -m bench.simulation_year`, {datetime.now(UTC):%Y-%m-%d}, Python "
@@ -58,28 +57,15 @@ def section(rows: list[tuple[str, float, float, int]], load: float) -> str:
             f"| {label} | {vehicles:,} | {seconds:.1f} | {cpu:.1f} | {vehicles / seconds:,.0f} "
             f"| {met} |"
         )
-    lines += ["", f"Peak memory of the process: {peak_mib:.0f} MiB.", END]
+    lines += ["", f"Peak memory of the process: {peak_mib:.0f} MiB."]
     return "\n".join(lines)
-
-
-def write_section(path: Path, text: str) -> None:
-    """Replace our marked section of ``path`` (or append it), leaving the rest alone."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if BEGIN in current and END in current:
-        before, _, rest = current.partition(BEGIN)
-        _, _, after = rest.partition(END)
-        updated = before + text + after
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(updated, encoding="utf-8")
 
 
 def main() -> None:
     load = os.getloadavg()[0]
     rows = [measure(growth) for growth in (0.0, 0.5)]
     text = section(rows, load)
-    write_section(project_root() / "docs" / "benchmarks.md", text)
+    write_section(SECTION, text, BENCHMARKS)
     print(text)
     if rows[0][1] > TARGET_SECONDS:
         sys.exit(

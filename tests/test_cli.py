@@ -7,42 +7,25 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from corridor.cli import main
-from corridor_testing import EXAMPLE, ROOT
-
-
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
+from corridor_testing import EXAMPLE, ROOT, CliRunner, cli_runner
 
 
 @pytest.fixture
 def cli(
     database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Any:
-    monkeypatch.setenv("CORRIDOR_DB", database_url)
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("CORRIDOR_RANDOM_CONTROL_RATE", "0")
-
-    def run(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["corridor", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as done:
-            code = int(done.code or 0)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
+) -> CliRunner:
+    run = cli_runner(
+        monkeypatch, capsys, CORRIDOR_DB=database_url, CORRIDOR_RANDOM_CONTROL_RATE="0"
+    )
     assert run("init").code == 0
     return run
 
 
-def test_lodge_act_list_and_show(cli: Any) -> None:
+def test_lodge_act_list_and_show(cli: CliRunner) -> None:
     lodged = cli("lodge", str(EXAMPLE))
     assert lodged.code == 0, lodged.err
     mrn = lodged.out.split()[0]
@@ -67,7 +50,7 @@ def test_lodge_act_list_and_show(cli: Any) -> None:
     assert "AZ0HRD01 → AZ0AGB01 → AM0NRN01" in table.out
 
 
-def test_lodging_twice_is_reported_not_duplicated(cli: Any) -> None:
+def test_lodging_twice_is_reported_not_duplicated(cli: CliRunner) -> None:
     first = cli("lodge", str(EXAMPLE)).out.split()[0]
     again = cli("lodge", str(EXAMPLE))
     assert again.code == 0 and again.out.startswith(first) and "nothing new" in again.out
@@ -83,7 +66,7 @@ def test_lodging_twice_is_reported_not_duplicated(cli: Any) -> None:
     ],
 )
 def test_a_bad_declaration_file_gets_one_line_exit_2_and_nothing_stored(
-    cli: Any, tmp_path: Path, content: str | None, words: str
+    cli: CliRunner, tmp_path: Path, content: str | None, words: str
 ) -> None:
     path = tmp_path / "bad.json"
     if content is None:
@@ -97,7 +80,7 @@ def test_a_bad_declaration_file_gets_one_line_exit_2_and_nothing_stored(
     assert json.loads(cli("movements", "list", "--json").out) == []
 
 
-def test_missing_file_and_bad_actions_exit_2(cli: Any, tmp_path: Path) -> None:
+def test_missing_file_and_bad_actions_exit_2(cli: CliRunner, tmp_path: Path) -> None:
     missing = cli("lodge", str(tmp_path / "none.json"))
     assert missing.code == 2 and "No such file" in missing.err
     mrn = cli("lodge", str(EXAMPLE)).out.split()[0]
@@ -124,7 +107,7 @@ def test_an_uninitialised_database_is_named(
     assert done.value.code == 2 and "corridor init" in capsys.readouterr().err
 
 
-def test_demo_drives_movements_and_summarises_by_state(cli: Any) -> None:
+def test_demo_drives_movements_and_summarises_by_state(cli: CliRunner) -> None:
     result = cli("demo", "--movements", "40", "--seed", "3")
     assert result.code == 0, result.err
     assert "40 movements" in result.out and "total" in result.out
@@ -136,7 +119,7 @@ def test_demo_drives_movements_and_summarises_by_state(cli: Any) -> None:
     assert verified.code == 0 and "verified" in verified.out and "0 pending" in verified.out
 
 
-def test_receipts_round_trip_and_forgeries_exit_2(cli: Any, tmp_path: Path) -> None:
+def test_receipts_round_trip_and_forgeries_exit_2(cli: CliRunner, tmp_path: Path) -> None:
     mrn = cli("lodge", str(EXAMPLE)).out.split()[0]
     cli("accept", mrn)
     assert cli("log", "integrate").code == 0
@@ -166,7 +149,7 @@ def test_the_installed_command_runs() -> None:
     assert done.returncode == 0 and "Nrnadzor / Նռնաձոր" in done.stdout
 
 
-def test_usage_errors_exit_2_without_a_traceback(cli: Any) -> None:
+def test_usage_errors_exit_2_without_a_traceback(cli: CliRunner) -> None:
     result = cli("release", "26AZ0HRD01000001J4")
     assert result.code == 2 and "Missing option '--seal'" in result.err
     assert "Traceback" not in result.err
@@ -179,7 +162,7 @@ def test_the_cli_reference_is_current() -> None:
     assert documented == reference(), "run: python -m corridor.cli.reference > docs/cli.md"
 
 
-def test_several_files_are_lodged_together_and_logged(cli: Any, tmp_path: Path) -> None:
+def test_several_files_are_lodged_together_and_logged(cli: CliRunner, tmp_path: Path) -> None:
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     paths = []
     for n in range(3):

@@ -4,38 +4,23 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from corridor.cli import main
-from corridor_testing import EXAMPLE
+from corridor_testing import EXAMPLE, CliRunner, cli_runner
 
 
 @pytest.fixture
 def cli(
     database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Any:
-    monkeypatch.setenv("CORRIDOR_DB", database_url)
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["corridor", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as done:
-            code = int(done.code or 0)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    assert run("init")[0] == 0
+) -> CliRunner:
+    run = cli_runner(monkeypatch, capsys, CORRIDOR_DB=database_url)
+    assert run("init").code == 0
     return run
 
 
-def _lodge_hit(cli: Any, tmp_path: Path, lrn: str) -> str:
+def _lodge_hit(cli: CliRunner, tmp_path: Path, lrn: str) -> str:
     data = json.loads(EXAMPLE.read_text(encoding="utf-8")) | {"lrn": lrn}
     data["consignments"][0]["consignee"] = {"name": "ООО Ордубад Агро", "country": "AZ"}
     path = tmp_path / f"{lrn}.json"
@@ -45,7 +30,7 @@ def _lodge_hit(cli: Any, tmp_path: Path, lrn: str) -> str:
     return out.split()[0]
 
 
-def test_list_dismiss_and_the_hit_does_not_return(cli: Any, tmp_path: Path) -> None:
+def test_list_dismiss_and_the_hit_does_not_return(cli: CliRunner, tmp_path: Path) -> None:
     mrn = _lodge_hit(cli, tmp_path, "CLI-1")
     [item] = json.loads(cli("screen", "reviews", "--json")[1])
     assert (item["mrn"], item["state"], item["entity_id"]) == (mrn, "open", "own-2")
@@ -69,7 +54,7 @@ def test_list_dismiss_and_the_hit_does_not_return(cli: Any, tmp_path: Path) -> N
     ],
 )
 def test_bad_decisions_get_one_line_exit_2_and_change_nothing(
-    cli: Any, tmp_path: Path, args: tuple[str, ...], message: str
+    cli: CliRunner, tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
     _lodge_hit(cli, tmp_path, "CLI-1")
     [item] = json.loads(cli("screen", "reviews", "--json")[1])
@@ -78,7 +63,7 @@ def test_bad_decisions_get_one_line_exit_2_and_change_nothing(
     assert json.loads(cli("screen", "reviews", "--json")[1]) == [item]
 
 
-def test_a_decided_hit_cannot_be_decided_again(cli: Any, tmp_path: Path) -> None:
+def test_a_decided_hit_cannot_be_decided_again(cli: CliRunner, tmp_path: Path) -> None:
     _lodge_hit(cli, tmp_path, "CLI-1")
     [item] = json.loads(cli("screen", "reviews", "--json")[1])
     assert cli("screen", "confirm", str(item["id"]))[0] == 0
@@ -86,7 +71,7 @@ def test_a_decided_hit_cannot_be_decided_again(cli: Any, tmp_path: Path) -> None
     assert code == 2 and "already confirmed" in err
 
 
-def test_release_is_refused_while_a_hit_is_open(cli: Any, tmp_path: Path) -> None:
+def test_release_is_refused_while_a_hit_is_open(cli: CliRunner, tmp_path: Path) -> None:
     mrn = _lodge_hit(cli, tmp_path, "CLI-1")
     assert cli("accept", mrn)[0] == 0
     before = cli("movements", "show", mrn, "--json")[1]

@@ -13,6 +13,7 @@ import pytest
 from corridor.corridors import corridor_from_dict, default_corridor_path, load_corridor
 from corridor.domain.errors import InvalidCorridor
 from corridor.domain.network import Corridor, Mode, OfficeFunction, Role
+from corridor_testing import mutation
 
 
 def test_tripp_describes_the_route(tripp: Corridor) -> None:
@@ -49,46 +50,32 @@ def _tripp_data() -> dict[str, Any]:
     return tomllib.loads(default_corridor_path().read_text(encoding="utf-8"))
 
 
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(data: dict[str, Any]) -> None:
-        *parents, last = path.split(".")
-        node = data
-        for key in parents:
-            node = node[int(key)] if key.isdigit() else node[key]
-        if value is KeyError:
-            del node[last]
-        else:
-            node[last] = value
-
-    return mutate
-
-
 BROKEN = [
-    ("code", _set("code", KeyError), "code"),
-    ("languages-no-en", _set("languages", ["hy", "az"]), "languages"),
-    ("unknown-top", _set("colour", "blue"), "colour"),
-    ("state-code", _set("states.ARM", {"names": {}}), "states.ARM"),
-    ("state-name-missing", _set("states.AM.names", {"en": "Armenia"}), "states.AM.names.hy"),
-    ("office-unknown-state", _set("offices.AM0NRN01.state", "IR"), "offices.AM0NRN01.state"),
-    ("office-code-prefix", _set("offices.AM0NRN01.state", "AZ"), "offices.AM0NRN01"),
+    ("code", mutation("code", KeyError), "code"),
+    ("languages-no-en", mutation("languages", ["hy", "az"]), "languages"),
+    ("unknown-top", mutation("colour", "blue"), "colour"),
+    ("state-code", mutation("states.ARM", {"names": {}}), "states.ARM"),
+    ("state-name-missing", mutation("states.AM.names", {"en": "Armenia"}), "states.AM.names.hy"),
+    ("office-unknown-state", mutation("offices.AM0NRN01.state", "IR"), "offices.AM0NRN01.state"),
+    ("office-code-prefix", mutation("offices.AM0NRN01.state", "AZ"), "offices.AM0NRN01"),
     (
         "office-coordinates",
-        _set("offices.AM0NRN01.coordinates", [95.0, 46.0]),
+        mutation("offices.AM0NRN01.coordinates", [95.0, 46.0]),
         "offices.AM0NRN01.coordinates",
     ),
     (
         "office-function",
-        _set("offices.AM0NRN01.functions", ["transit", "duty-free"]),
+        mutation("offices.AM0NRN01.functions", ["transit", "duty-free"]),
         "offices.AM0NRN01.functions[1]",
     ),
-    ("office-role", _set("offices.AM0NRN01.decide", ["monitor"]), "offices.AM0NRN01.decide"),
-    ("office-unknown-key", _set("offices.AM0NRN01.colour", "red"), "offices.AM0NRN01.colour"),
-    ("segment-end", _set("segments.0.ends", ["AZ0HRD01", "XX0000001"]), "segments[0].ends"),
-    ("segment-length", _set("segments.1.length_km", -3), "segments[1].length_km"),
-    ("segment-mode", _set("segments.1.mode", "air"), "segments[1].mode"),
-    ("time-limit", _set("time_limit_hours.road", 0), "time_limit_hours.road"),
-    ("fees-currency", _set("fees.currency", "dollars"), "fees.currency"),
-    ("fees-negative", _set("fees.per_rail_wagon", -1), "fees.per_rail_wagon"),
+    ("office-role", mutation("offices.AM0NRN01.decide", ["monitor"]), "offices.AM0NRN01.decide"),
+    ("office-unknown-key", mutation("offices.AM0NRN01.colour", "red"), "offices.AM0NRN01.colour"),
+    ("segment-end", mutation("segments.0.ends", ["AZ0HRD01", "XX0000001"]), "segments[0].ends"),
+    ("segment-length", mutation("segments.1.length_km", -3), "segments[1].length_km"),
+    ("segment-mode", mutation("segments.1.mode", "air"), "segments[1].mode"),
+    ("time-limit", mutation("time_limit_hours.road", 0), "time_limit_hours.road"),
+    ("fees-currency", mutation("fees.currency", "dollars"), "fees.currency"),
+    ("fees-negative", mutation("fees.per_rail_wagon", -1), "fees.per_rail_wagon"),
 ]
 
 

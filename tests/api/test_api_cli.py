@@ -4,39 +4,24 @@ an uninitialised database."""
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from corridor.api.app import create_app
 from corridor.bootstrap import Settings, bootstrap
-from corridor.cli import main
 from corridor.paths import project_root
+from corridor_testing import CliRunner, cli_runner
 
 
 @pytest.fixture
 def run(
     database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Any:
-    monkeypatch.setenv("CORRIDOR_DB", database_url)
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def corridor(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["corridor", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as done:
-            code = int(done.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return corridor
+) -> CliRunner:
+    return cli_runner(monkeypatch, capsys, CORRIDOR_DB=database_url)
 
 
-def test_users_add_list_and_revoke(run: Any, database_url: str) -> None:
+def test_users_add_list_and_revoke(run: CliRunner, database_url: str) -> None:
     assert run("init")[0] == 0
     code, token, _ = run("users", "add", "am-7", "--role", "customs", "--state", "AM")
     assert code == 0 and token.startswith("cor_")
@@ -67,27 +52,27 @@ def test_users_add_list_and_revoke(run: Any, database_url: str) -> None:
     ],
 )
 def test_users_refuse_a_principal_without_its_scope(
-    run: Any, args: tuple[str, ...], message: str
+    run: CliRunner, args: tuple[str, ...], message: str
 ) -> None:
     assert run("init")[0] == 0
     code, _, err = run(*args)
     assert code == 2 and message in err
 
 
-def test_a_principal_id_is_registered_once(run: Any) -> None:
+def test_a_principal_id_is_registered_once(run: CliRunner) -> None:
     assert run("init")[0] == 0
     assert run("users", "add", "ops", "--role", "operator")[0] == 0
     code, _, err = run("users", "add", "ops", "--role", "operator")
     assert code == 2 and "exists already" in err
 
 
-def test_lodge_reads_the_xml_message(run: Any) -> None:
+def test_lodge_reads_the_xml_message(run: CliRunner) -> None:
     assert run("init")[0] == 0
     code, out, err = run("lodge", str(project_root() / "examples" / "road-horadiz-nakhchivan.xml"))
     assert code == 0, err
     assert out.split()[1] == "lodged"
 
 
-def test_serve_refuses_an_uninitialised_database(run: Any) -> None:
+def test_serve_refuses_an_uninitialised_database(run: CliRunner) -> None:
     code, _, err = run("serve", "--port", "0")
     assert code == 2 and "corridor init" in err

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from corridor_api_testing import Driver, bearer, issue_tokens
 
 from corridor.bootstrap import Settings, bootstrap
 from corridor.domain.lifecycle import MovementState as S
+from corridor_testing import wait_until_serving
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROUNDS_AT_LEAST, ROUNDS_AT_MOST = 8, 40
@@ -46,7 +46,7 @@ def server(
         process = subprocess.Popen(command, stdout=out, stderr=out, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        wait_until_serving(base, process)
         yield base, log
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -55,18 +55,6 @@ def server(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "corridor serve exited"
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("corridor serve did not answer within 30 s")
 
 
 def _both_at_once(base: str, mrn: str, token: str) -> list[int]:

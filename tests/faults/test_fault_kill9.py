@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from corridor_testing import EXAMPLE
+from corridor_testing import EXAMPLE, wait_until_serving
 
 CORRIDOR = str(Path(sys.executable).with_name("corridor"))
 SOAK = os.environ.get("CORRIDOR_SOAK") == "1"  # `make soak`: the long version
@@ -54,14 +54,7 @@ class Server:
         self.process = subprocess.Popen(
             args, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise AssertionError("the server did not start")
+        wait_until_serving(self.url, self.process)
 
     def kill(self) -> None:
         assert self.process is not None

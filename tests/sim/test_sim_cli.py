@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from corridor.cli import main
 from corridor.sim.report import simulation_section
-from corridor_testing import SARP
+from corridor_testing import SARP, CliResult, cli_runner
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def _simulate(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    monkeypatch.setenv("COLUMNS", "160")
-    monkeypatch.setattr(sys, "argv", ["corridor", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as done:
-        code = int(done.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+) -> CliResult:
+    return cli_runner(monkeypatch, capsys, COLUMNS="160")(*args)
 
 
 def test_a_short_run_writes_the_report_and_its_plots(

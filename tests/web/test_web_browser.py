@@ -25,7 +25,7 @@ import pytest
 from corridor_web_testing import CHROMIUM, CHROMIUM_ARGS, issue_tokens, require_tool
 
 from corridor.bootstrap import Settings, bootstrap
-from corridor_testing import ROOT
+from corridor_testing import ROOT, wait_until_serving
 
 SCREENSHOTS = "CORRIDOR_SCREENSHOTS"
 # Every screenshot the test takes; the README shows each (test_the_readme_shows_them).
@@ -58,24 +58,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        wait_until_serving(base, process)
         yield base, tokens
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
         log.close()
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "corridor serve exited"
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("corridor serve did not answer within 30 s")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ release's tlog-proof receipt, which `corridor log check-receipt` accepts."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,10 @@ from fastapi.testclient import TestClient
 
 from corridor import log_service, services
 from corridor.bootstrap import Context
-from corridor.cli import main
 from corridor.documents.qr import dark_runs, qr_matrix
 from corridor.ledger.entry import parse_entry
 from corridor.ledger.proof import Receipt, format_receipt, parse_receipt
+from corridor_testing import cli_runner
 
 BEARER = "Bearer {}"
 
@@ -24,16 +23,6 @@ BEARER = "Bearer {}"
 def release(ctx: Context, mrn: str) -> None:
     services.accept(ctx, mrn, PEOPLE["customs_az"])
     services.release(ctx, mrn, PEOPLE["customs_az"], seals=("AZ-0001", "AZ-0002"))
-
-
-def run_cli(monkeypatch: pytest.MonkeyPatch, database_url: str, *args: str) -> int:
-    monkeypatch.setenv("CORRIDOR_DB", database_url)
-    monkeypatch.setattr(sys, "argv", ["corridor", *args])
-    try:
-        main()
-    except SystemExit as done:
-        return int(done.code or 0)
-    return 0
 
 
 def rendered_qr(pdf: Path, tmp_path: Path) -> bytes:
@@ -79,8 +68,9 @@ def test_the_qr_code_decodes_to_a_receipt_check_receipt_accepts(
 ) -> None:
     release(web_ctx, lodged)
     log_service.integrate_all(web_ctx)
+    cli = cli_runner(monkeypatch, capsys, CORRIDOR_DB=database_url)
     pdf = tmp_path / "document.pdf"
-    assert run_cli(monkeypatch, database_url, "document", lodged, "--out", str(pdf)) == 0
+    assert cli("document", lodged, "--out", str(pdf)).code == 0
     decoded = rendered_qr(pdf, tmp_path)
     receipt = parse_receipt(decoded)
     assert receipt.extra is not None
@@ -88,12 +78,11 @@ def test_the_qr_code_decodes_to_a_receipt_check_receipt_accepts(
     assert (entry["mrn"], entry["type"]) == (lodged, "movement.release")
     saved = tmp_path / "scanned.tlog-proof"
     saved.write_bytes(decoded)
-    capsys.readouterr()
-    assert run_cli(monkeypatch, database_url, "log", "check-receipt", str(saved)) == 0
-    assert f"receipt OK: movement.release of {lodged}" in capsys.readouterr().out
+    checked = cli("log", "check-receipt", str(saved))
+    assert checked.code == 0 and f"receipt OK: movement.release of {lodged}" in checked.out
     tampered = tmp_path / "tampered.tlog-proof"
     tampered.write_bytes(decoded.replace(b"index ", b"index 1", 1))
-    assert run_cli(monkeypatch, database_url, "log", "check-receipt", str(tampered)) == 2
+    assert cli("log", "check-receipt", str(tampered)).code == 2
 
 
 def test_the_document_prints_in_the_person_s_language(

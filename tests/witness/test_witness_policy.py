@@ -16,6 +16,7 @@ from corridor.ledger.checkpoint import Checkpoint
 from corridor.ledger.cosignature import CosignatureSigner
 from corridor.ledger.note import Ed25519Signer, Signature, sign_note
 from corridor.witnessing import cosigner_policy, policy_status
+from corridor_testing import mutation
 
 LOG = Ed25519Signer.generate("log.test/policy")
 WITNESSES = {
@@ -83,39 +84,25 @@ def test_a_corridor_without_witnesses_has_a_policy_met_by_nobody(sarp: Corridor)
     assert sarp.log.witnesses == () and cosigner_policy(sarp.log).satisfied_by(set())
 
 
-def _set_log(path: str, value: Any) -> Any:
-    def mutate(log: dict[str, Any]) -> None:
-        *parents, last = path.split(".")
-        node: Any = log
-        for key in parents:
-            node = node[int(key)] if key.isdigit() else node[key]
-        if value is KeyError:
-            del node[last]
-        else:
-            node[last] = value
-
-    return mutate
-
-
 BROKEN = [
-    ("log-unknown", _set_log("colour", "red"), "log.colour"),
-    ("witnesses-table", _set_log("witnesses", {"a": 1}), "log.witnesses"),
-    ("witness-unknown", _set_log("witnesses.0.colour", "red"), "log.witnesses[0].colour"),
-    ("witness-name", _set_log("witnesses.0.name", KeyError), "log.witnesses[0].name"),
-    ("witness-vkey", _set_log("witnesses.1.vkey", "nonsense"), "log.witnesses[1].vkey"),
-    ("vkey-type", _set_log("witnesses.1.vkey", LOG.verifier().vkey), "log.witnesses[1].vkey"),
-    ("witness-url", _set_log("witnesses.2.url", "ftp://x"), "log.witnesses[2].url"),
-    ("witness-party", _set_log("witnesses.0.party", "IR"), "log.witnesses[0].party"),
-    ("monitor-name", _set_log("witnesses.2.party", "monitor:"), "log.witnesses[2].party"),
-    ("same-name", _set_log("witnesses.1.name", "am-customs"), "log.witnesses[1].name"),
-    ("same-url", _set_log("witnesses.2.url", "http://127.0.0.1:7381"), "log.witnesses[2].url"),
-    ("policy-unknown", _set_log("policy.colour", 1), "log.policy.colour"),
-    ("policy-party", _set_log("policy.parties", ["AM", "IR"]), "log.policy.parties[1]"),
-    ("policy-twice", _set_log("policy.parties", ["AM", "AM"]), "log.policy.parties[1]"),
-    ("policy-type", _set_log("policy.parties", "AM"), "log.policy.parties"),
-    ("monitors-many", _set_log("policy.monitors", 2), "log.policy.monitors"),
-    ("monitors-negative", _set_log("policy.monitors", -1), "log.policy.monitors"),
-    ("monitors-bool", _set_log("policy.monitors", True), "log.policy.monitors"),
+    ("log-unknown", mutation("colour", "red"), "log.colour"),
+    ("witnesses-table", mutation("witnesses", {"a": 1}), "log.witnesses"),
+    ("witness-unknown", mutation("witnesses.0.colour", "red"), "log.witnesses[0].colour"),
+    ("witness-name", mutation("witnesses.0.name", KeyError), "log.witnesses[0].name"),
+    ("witness-vkey", mutation("witnesses.1.vkey", "nonsense"), "log.witnesses[1].vkey"),
+    ("vkey-type", mutation("witnesses.1.vkey", LOG.verifier().vkey), "log.witnesses[1].vkey"),
+    ("witness-url", mutation("witnesses.2.url", "ftp://x"), "log.witnesses[2].url"),
+    ("witness-party", mutation("witnesses.0.party", "IR"), "log.witnesses[0].party"),
+    ("monitor-name", mutation("witnesses.2.party", "monitor:"), "log.witnesses[2].party"),
+    ("same-name", mutation("witnesses.1.name", "am-customs"), "log.witnesses[1].name"),
+    ("same-url", mutation("witnesses.2.url", "http://127.0.0.1:7381"), "log.witnesses[2].url"),
+    ("policy-unknown", mutation("policy.colour", 1), "log.policy.colour"),
+    ("policy-party", mutation("policy.parties", ["AM", "IR"]), "log.policy.parties[1]"),
+    ("policy-twice", mutation("policy.parties", ["AM", "AM"]), "log.policy.parties[1]"),
+    ("policy-type", mutation("policy.parties", "AM"), "log.policy.parties"),
+    ("monitors-many", mutation("policy.monitors", 2), "log.policy.monitors"),
+    ("monitors-negative", mutation("policy.monitors", -1), "log.policy.monitors"),
+    ("monitors-bool", mutation("policy.monitors", True), "log.policy.monitors"),
 ]
 
 

@@ -9,19 +9,19 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from witness_testing import CliResult
 
 from corridor.ledger.checkpoint import Checkpoint
 from corridor.ledger.cosignature import cosignature_verifier
 from corridor.ledger.merkle import MemoryTree
 from corridor.ledger.note import Ed25519Signer, open_note, sign_note
 from corridor.ledger.witness import AddCheckpointRequest, format_add_checkpoint
+from corridor_testing import CliRunner
 
 pytestmark = pytest.mark.slow
 
@@ -82,7 +82,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
 
 
 def test_a_witness_process_cosigns_and_remembers_across_a_restart(
-    tmp_path: Path, corridor_cli: Callable[..., CliResult]
+    tmp_path: Path, corridor_cli: CliRunner
 ) -> None:
     key, state = tmp_path / "w.key", tmp_path / "w.sqlite"
     created = corridor_cli("witness", "init", "--name", "witness.test/process", "--key", str(key))
@@ -108,7 +108,7 @@ def test_a_witness_process_cosigns_and_remembers_across_a_restart(
 
 
 def test_the_witness_commands_refuse_what_they_cannot_use(
-    tmp_path: Path, corridor_cli: Callable[..., CliResult]
+    tmp_path: Path, corridor_cli: CliRunner
 ) -> None:
     key = tmp_path / "w.key"
     assert corridor_cli("witness", "init", "--name", "witness.test/a", "--key", str(key)).code == 0

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
 import httpx
 import pytest
-from witness_testing import CliResult, Tamper, log_app, serving
+from witness_testing import Tamper, log_app, serving
 
 from corridor import log_service, services
 from corridor.bootstrap import Context, Settings, bootstrap
@@ -20,7 +20,7 @@ from corridor.ledger.log import LogCorruptionError
 from corridor.ledger.tiles import BundleId, TileId, bundle_at, bundle_path, tile_at, tile_path
 from corridor.remote_log import HttpLogStorage, RemoteLogError, verify_url
 from corridor.store.codec import declaration_from_json
-from corridor_testing import EXAMPLE
+from corridor_testing import EXAMPLE, CliRunner
 
 AZ = Principal("officer-az", Role.CUSTOMS, state="AZ")
 
@@ -114,7 +114,7 @@ def test_an_unreachable_or_failing_server_is_reported(log: Context) -> None:
 
 
 def test_the_cli_verifies_by_url(
-    log: Context, corridor_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+    log: Context, corridor_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CORRIDOR_DB", log.settings.database_url)
     vkey = log_service.vkey(log)

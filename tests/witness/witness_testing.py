@@ -28,13 +28,6 @@ from corridor.witness.storage import SqliteWitnessStorage
 T0 = 1_790_000_000
 
 
-@dataclass(frozen=True)
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-
 class TickingClock:
     """Cosignature timestamps that move on by one second per signature."""
 
