@@ -15,10 +15,12 @@ from corridor import accounts, services
 from corridor.api.app import create_app
 from corridor.bootstrap import Context
 from corridor.domain.declaration import TransitDeclaration
+from corridor.domain.errors import InvalidInput
 from corridor.domain.lifecycle import Action, MovementState
 from corridor.domain.network import Role
 from corridor.domain.principal import Principal
 from corridor.post.outbox import DONE, PENDING, REJECTED, Outbox
+from corridor_testing import cli_runner
 
 AZ = Principal("officer-az", Role.CUSTOMS, state="AZ")
 GATE = Principal("gate-nrn", Role.FRONT_OFFICE, office="AM0NRN01")
@@ -131,3 +133,45 @@ def test_the_command_line_sender_treats_an_unreachable_corridor_as_later(tmp_pat
     outbox.queue("26AM0NRN01000001J3", Action.RECORD_ARRIVAL, {"office": "AM0MGR01"})
     report = outbox.sync(UrllibSender(timeout=2), "http://127.0.0.1:9", "token")
     assert (report.sent, report.done, report.pending) == (1, 0, 1) and report.stopped_by
+
+
+def test_a_post_queues_only_what_the_api_takes_at_its_action_routes(
+    ctx: Context, tmp_path: Path
+) -> None:
+    """The actions the outbox accepts are exactly the API's POST /movements/{mrn}/ACTION
+    routes of particulars; lodging, amending and deciding a screening hit are refused
+    when queued (they would be refused on every sync), and nothing is queued for them."""
+    paths = create_app(ctx).openapi()["paths"]
+    routed = {
+        path.rsplit("/", 1)[1]
+        for path, operations in paths.items()
+        if "actions" in operations.get("post", {}).get("tags", ())
+    }
+    assert {str(action) for action in Action} - routed == {
+        "lodge", "pre_lodge", "amend", "review_hit",
+    }  # fmt: skip
+    outbox = Outbox(tmp_path / "post.sqlite")
+    for action in Action:
+        if str(action) in routed:
+            outbox.queue("26AM0NRN01000001J3", action, {"office": "AM0NRN01"})
+            continue
+        with pytest.raises(InvalidInput, match=f"cannot forward {action}"):
+            outbox.queue("26AM0NRN01000001J3", action, {"office": "AM0NRN01"})
+    assert len(outbox.items()) == len(routed)
+
+
+@pytest.mark.parametrize("action", ["amend", "review_hit", "lodge"])
+def test_the_command_line_refuses_to_queue_what_cannot_be_forwarded(
+    action: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cli = cli_runner(monkeypatch, capsys)
+    path = tmp_path / "post.sqlite"
+    refused = cli("post", "queue", action, "26AM0NRN01000001J3", "--outbox", str(path))
+    assert refused.code == 2 and refused.err.count("\n") == 1, refused.err
+    assert f"cannot forward {action}" in refused.err and "record_passage" in refused.err
+    assert Outbox(path).items() == []
+    queued = cli("post", "queue", "record_passage", "26AM0NRN01000001J3", "--outbox", str(path))
+    assert queued.code == 0 and len(Outbox(path).items()) == 1

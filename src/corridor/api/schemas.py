@@ -200,13 +200,8 @@ def action_request_model(command: type[c.Command]) -> type[BaseModel]:
     return create_model(name, __config__=STRICT, **fields)
 
 
-# Amending takes a declaration (``POST /movements/{mrn}/amend``); a screening hit is
-# reviewed through its review item (``/screening/reviews``).
-ACTION_COMMANDS: dict[Action, type[c.Command]] = {
-    action: command
-    for action, command in c.COMMANDS.items()
-    if action not in (Action.AMEND, Action.REVIEW_HIT)
-}
+# One route each (``POST /movements/{mrn}/{action}``): see ``commands.MOVEMENT_ACTIONS``.
+ACTION_COMMANDS: dict[Action, type[c.Command]] = c.MOVEMENT_ACTIONS
 
 
 def movement_json(movement: Movement, principal: Principal) -> dict[str, Any]:

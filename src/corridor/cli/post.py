@@ -10,7 +10,7 @@ import typer
 from corridor.cli.common import console, print_json
 from corridor.domain.errors import InvalidInput
 from corridor.domain.lifecycle import Action
-from corridor.post.outbox import Outbox, UrllibSender
+from corridor.post.outbox import FORWARDABLE, Outbox, UrllibSender
 
 post_app = typer.Typer(help="A checkpoint post's store-and-forward outbox.", no_args_is_help=True)
 OUTBOX = typer.Option(
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
 @post_app.command("queue")
 def queue(
-    action: Action = typer.Argument(..., help="The lifecycle action, e.g. record_passage."),
+    action: Action = typer.Argument(..., help=f"The lifecycle action, one of {FORWARDABLE}."),
     mrn: str = typer.Argument(...),
     office: str | None = typer.Option(None, "--office"),
     field: list[str] = typer.Option(

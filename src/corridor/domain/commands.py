@@ -379,3 +379,14 @@ COMMANDS: dict[Action, type[Command]] = {
         OpenEnquiry, CloseEnquiry, StartRecovery, ReviewHit,
     )
 }  # fmt: skip
+
+# The actions taken on a movement with nothing but their command's particulars: the API's
+# ``POST /movements/{mrn}/{action}`` routes are made from this table, and a post's outbox
+# forwards these and no others. An amendment carries a whole declaration (the holder's,
+# ``POST /movements/{mrn}/amend``); a screening hit is decided on its review item
+# (``/screening/reviews/{id}``); lodging creates the movement.
+MOVEMENT_ACTIONS: dict[Action, type[Command]] = {
+    action: command
+    for action, command in COMMANDS.items()
+    if action not in (Action.AMEND, Action.REVIEW_HIT)
+}

@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from corridor.domain.commands import MOVEMENT_ACTIONS
 from corridor.domain.errors import InvalidInput
 from corridor.domain.lifecycle import Action
 
 PENDING, DONE, REJECTED = "pending", "done", "rejected"
+FORWARDABLE = ", ".join(MOVEMENT_ACTIONS)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -85,8 +87,11 @@ class Outbox:
     def queue(self, mrn: str, action: Action | str, particulars: Mapping[str, Any]) -> Queued:
         """Write the action durably; from here on it will reach the corridor once."""
         action = Action(action)
-        if action in (Action.LODGE, Action.PRE_LODGE):
-            raise InvalidInput("a post queues actions on movements, not lodgings")
+        if action not in MOVEMENT_ACTIONS:  # the API would refuse it on every sync
+            raise InvalidInput(
+                f"a post cannot forward {action}: it forwards the actions the API takes as "
+                f"POST /movements/MRN/ACTION with their particulars ({FORWARDABLE})"
+            )
         path = f"/movements/{mrn.strip().upper()}/{action}"
         body = {key: value for key, value in particulars.items() if value is not None}
         queued_at = datetime.now(UTC).isoformat()
