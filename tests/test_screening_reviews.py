@@ -147,3 +147,44 @@ def test_a_decision_is_a_logged_event_with_names_and_note_kept_confidential(
     assert stored.payload["details"]["note"] == "Ordubad farm cooperative"
     log_service.integrate_all(ctx)
     assert log_service.verify(ctx).commitments_checked == 2  # the lodging and the decision
+
+
+def test_an_amendment_to_the_other_state_reopens_the_hits_for_its_customs(
+    ctx: Context, declaration_data: dict[str, Any]
+) -> None:
+    mrn = _lodge(ctx, declaration_data, "RV-1", LISTED)  # departs from Horadiz (AZ)
+    [item] = _items(ctx, mrn)
+    assert item.id is not None
+    review_service.dismiss(ctx, item.id, AZ, note="not the listed company")
+    assert _channel(ctx, mrn) is Channel.GREEN
+    data = copy.deepcopy(declaration_data) | {"lrn": "RV-1"}
+    data["consignments"][0]["consignee"] = LISTED
+    data["itinerary"] = {"departure": "AM0YRS01", "destination": "AM0MGR01"}
+    holder = Principal("carrier", Role.CARRIER, holder=data["holder"]["identification_number"])
+    amended = services.amend(ctx, mrn, declaration_from_json(data), holder)
+
+    assert amended.risk is not None and amended.risk.channel is Channel.RED
+    [reopened] = _items(ctx, mrn)
+    assert (reopened.id, reopened.state, reopened.decided_by) == (item.id, ReviewState.OPEN, None)
+    with pytest.raises(NotAuthorised):
+        review_service.dismiss(ctx, item.id, AZ, note="still not the listed company")
+    review_service.confirm(ctx, item.id, AM, note="the listed company's Armenian branch")
+    assert _channel(ctx, mrn) is Channel.RED
+    again = _lodge(ctx, declaration_data, "RV-2", LISTED)  # AZ still remembers its dismissal
+    assert _items(ctx, again) == [] and _channel(ctx, again) is Channel.GREEN
+
+
+def test_an_amendment_within_the_state_keeps_the_decisions(
+    ctx: Context, declaration_data: dict[str, Any]
+) -> None:
+    mrn = _lodge(ctx, declaration_data, "RV-1", NAMESAKE)
+    [item] = _items(ctx, mrn)
+    assert item.id is not None
+    review_service.confirm(ctx, item.id, AZ, note="same company, registered in Türkiye")
+    data = copy.deepcopy(declaration_data) | {"lrn": "RV-1"}
+    data["consignments"][0]["consignee"] = NAMESAKE
+    data["itinerary"]["departure"] = "AZ0CLF01"  # Julfa: another office, the same state
+    holder = Principal("carrier", Role.CARRIER, holder=data["holder"]["identification_number"])
+    amended = services.amend(ctx, mrn, declaration_from_json(data), holder)
+    assert amended.risk is not None and amended.risk.channel is Channel.RED
+    assert [i.state for i in _items(ctx, mrn)] == [ReviewState.CONFIRMED]

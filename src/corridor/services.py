@@ -148,12 +148,16 @@ def amend(
     ctx: Context, mrn: str, declaration: TransitDeclaration, principal: Principal
 ) -> Movement:
     """Replace the declaration; it is screened again. Remembered dismissals apply, new
-    hits join the review queue, and decisions already taken on this movement's hits stand."""
+    hits join the review queue, and decisions already taken on this movement's hits stand,
+    unless the amendment moves the office of departure to another state: that state's
+    customs decide its hits afresh (the earlier state's decisions are re-opened)."""
     declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
     mrn = _normalise(mrn)
     screening = ctx.screening.prepare(declaration, ctx.corridor)  # before the lock, as lodge
     with ctx.unit_of_work() as uow:
         screened = screening.of(mrn, uow.reviews.dismissals)
+        if _departure_state(ctx, uow.movements.get(mrn).declaration) != screening.state:
+            uow.reviews.reopen(screened.review_items)
         risk = _with_decisions(screened.risk, uow.reviews.for_movement(mrn))
         after = apply(uow, ctx, mrn, c.Amend(declaration=declaration, risk=risk), principal)
         uow.reviews.add(screened.review_items, ctx.now())
@@ -341,6 +345,10 @@ def _with_decisions(risk: RiskAssessment, items: list[ReviewItem]) -> RiskAssess
         if item.state is not ReviewState.OPEN:
             risk = risk.reviewed(item.entity_id, item.party_key, DECISIONS[item.state])
     return risk
+
+
+def _departure_state(ctx: Context, declaration: TransitDeclaration) -> str:
+    return ctx.corridor.office(declaration.itinerary.departure).state
 
 
 def _allocate_mrn(

@@ -187,3 +187,21 @@ def test_a_confirmed_hit_releases_only_after_its_physical_control(
     assert control.status_code == 200
     released = client.post(f"/movements/{mrn}/release", json=RELEASE, headers=az)
     assert released.status_code == 200 and released.json()["state"] == "released"
+
+
+def test_an_amendment_to_the_other_state_reopens_a_dismissed_hit(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    item = _hit(api_ctx, "A")
+    dismissed = client.post(
+        f"/screening/reviews/{item}/dismiss",
+        json={"note": "a farm cooperative"},
+        headers=bearer(tokens["customs_az"]),
+    )
+    mrn = dismissed.json()["mrn"]
+    data = declaration_json("HIT-1", HOLDER_A, "AM0YRS01", "AM0MGR01")
+    data["consignments"][0]["consignee"] = LISTED
+    amended = client.post(f"/movements/{mrn}/amend", json=data, headers=bearer(tokens["carrier_a"]))
+    assert amended.status_code == 200, amended.text
+    reopened = client.get(f"/screening/reviews/{item}", headers=bearer(tokens["customs_am"]))
+    assert reopened.json()["state"] == "open" and reopened.json()["decided_by"] is None

@@ -81,6 +81,21 @@ class ReviewRepository:
         if self._connection.execute(statement).rowcount != 1:
             raise Conflict(f"screening review {item.id} was decided by someone else; reload")
 
+    def reopen(self, items: Iterable[ReviewItem]) -> None:
+        """Open again the decided items of these hits (same movement, party and listed
+        entity): a decision that no longer holds, its record kept in the movement's log."""
+        for item in items:
+            statement = (
+                update(screening_reviews)
+                .where(
+                    T.mrn == item.movement_ref, T.party_role == item.party_role,
+                    T.party_key == item.party_key, T.entity_id == item.entity_id,
+                    T.state != ReviewState.OPEN.value,
+                )
+                .values(state=ReviewState.OPEN.value, decided_by=None, decided_at=None, note="")
+            )  # fmt: skip
+            self._connection.execute(statement)
+
     def remember(self, item: ReviewItem, state: str) -> None:
         """Remember a dismissal for ``state``'s movements (the first one stands)."""
         assert item.id is not None and item.decided_by is not None
