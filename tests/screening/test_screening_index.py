@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corridor.screening.blocking import SMALL_CANDIDATES, _best
 from corridor.screening.columns import crc32_rows
 from corridor.screening.entity import WatchEntity, parse_identifier
 from corridor.screening.index import NameIndex
@@ -128,11 +129,28 @@ def test_shortlist_is_bounded_and_ranks_the_closest_first(crowded: NameIndex) ->
     assert first.entity_id == "khachatryan"
 
 
+@pytest.mark.parametrize("size", [0, 1, 40, SMALL_CANDIDATES, SMALL_CANDIDATES + 1, 3000])
+def test_candidates_are_ranked_alike_in_python_and_in_numpy(size: int) -> None:
+    # Few candidates are ranked in Python, many in numpy: both as the plain rule says,
+    # by rank, then by a fixed permutation of the name numbers, each name once.
+    generator = np.random.default_rng(size)
+    names = generator.integers(0, 4000, size, dtype=np.int64)
+    ranks = generator.integers(0, 7, size, dtype=np.int64)
+    half = size // 2
+    found = [(names[:half], ranks[:half]), (names[half:], ranks[half:])]
+    pairs = sorted(zip(ranks.tolist(), names.tolist(), strict=True),
+                   key=lambda p: (p[0], (p[1] * 2654435761) % 2**32))  # fmt: skip
+    expected = list(dict.fromkeys(name for _, name in pairs))
+    assert _best(found, 48) == expected[:48]
+    assert _best(found, 10**6) == expected
+
+
 def test_threads_share_an_index_whose_memories_overflow(
     crowded: NameIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("corridor.screening.blocking.NEAR_CACHE", 3)
     monkeypatch.setattr("corridor.screening.index.TOKEN_CACHE", 5)
+    monkeypatch.setattr("corridor.screening.index.NAME_CACHE", 7)
     names = ["Хачтарям Вардан", "Aram Petrosyan", "Zangezurtrans", "Ewgenij Kudrjawzwe",
              "Araz Trade", "Natiq Kərimov"]  # fmt: skip
     expected = {n: screen(crowded, Query(analyse_name(n)), 0.3) for n in names}

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,22 @@ def test_reload_picks_up_a_changed_file_without_restart(tmp_path: Path) -> None:
     assert lists.current is not before
     assert lists.current.versions[0].date == "2026-11-02"
     assert lists.current.versions[0].entities == before.versions[0].entities + 1
+
+
+def test_reload_sees_a_same_size_change_to_a_file_long_unchanged(tmp_path: Path) -> None:
+    # A settled file is not read again while its status holds; a change gives a new one.
+    path = tmp_path / "own.csv"
+    shutil.copy(DATA / "own-list.csv", path)
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    lists = WatchListSet([ListSource(path)])
+    assert lists.reload() is False and lists.reload() is False
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Ruben Sahakyan", "Ruben Sahakyen"), encoding="utf-8")
+    assert path.stat().st_size == len(text.encode())
+    assert lists.reload() is True
+    assert "Ruben Sahakyen" in [e.caption for e in lists.current.index.entities]
+    assert lists.reload() is False
 
 
 def test_reload_with_a_broken_file_keeps_the_old_snapshot(tmp_path: Path) -> None:

@@ -35,17 +35,21 @@ MAX_RARE_POSTING = 16  # a key this rare brings in its names on its own
 FAMILY_DISTANCE = 1  # a key of the same name family counts as this far
 SINGLE_RANK, RARE_RANK, JOINED_RANK = 2, 4, 0
 NEAR_CACHE = 1 << 16  # query tokens whose near keys are remembered (cleared when full)
+SMALL_CANDIDATES = 256  # fewer candidates than this are ranked in Python, not numpy
 
 Near = tuple[Int64s, Int64s]  # listed key numbers (ascending) and the distance of each
 
 
 @dataclass(frozen=True)
 class NearKeys:
-    """The listed keys near one query token (ascending), their distances, their holders."""
+    """The listed keys near one query token (ascending), their distances, their holders,
+    and the names they bring in on their own (found once per token, not per query)."""
 
     keys: Int64s
     distances: Int64s
     volume: int  # how many name entries hold one of the keys
+    singles: Near  # one-word names holding a near key (a key of at most 5,000), at distance
+    rare: Near  # names holding the token's own key, if at most 16 do, at `RARE_RANK`
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,9 @@ class Blocking:
         """Name numbers worth scoring against `form`, best-ranked first; `extra` rank 0."""
         near = self.near_keys(form)
         found = [(np.array(extra, dtype=np.int64), np.zeros(len(extra), dtype=np.int64))]
-        found.append(self._pairs(near))
-        found += self._postings(near, one_word=len(near) == 1)
+        if any(len(n.keys) for n in near):  # else no key of the query is near a listed one
+            found.append(self._pairs(near))
+            found += self._postings(near, one_word=len(near) == 1)
         found.append(self._joined(form))
         return _best(found, limit)
 
@@ -112,7 +117,15 @@ class Blocking:
         if family is not None:
             near = _merge([near, (family, np.full(len(family), FAMILY_DISTANCE))])
         keys, distances = near
-        return NearKeys(keys, distances, int(self.arrays.postings.sizes(keys).sum()))
+        postings = self.arrays.postings
+        exact = distances == 0
+        return NearKeys(
+            keys,
+            distances,
+            int(postings.sizes(keys).sum()),
+            self._holders(self.arrays.singles, keys, distances, 0, MAX_SINGLE_POSTING),
+            self._holders(postings, keys[exact], distances[exact], RARE_RANK, MAX_RARE_POSTING),
+        )
 
     def exact_key(self, key: str) -> int | None:
         text = key.encode()
@@ -131,7 +144,7 @@ class Blocking:
 
     def _pairs(self, near: list[NearKeys]) -> Near:
         """Names holding near keys of two query tokens, from the rarer token's side."""
-        found = [_nothing()]
+        found = []
         for first in range(len(near)):
             for second in range(first + 1, len(near)):
                 rare, other = sorted((near[first], near[second]), key=lambda n: n.volume)
@@ -140,7 +153,7 @@ class Blocking:
 
     def _partners(self, rare: NearKeys, other: NearKeys) -> Near:
         """Names holding a key of `rare` and, beside it, a key of `other`."""
-        if not len(other.keys):
+        if not len(other.keys) or not len(rare.keys):
             return _nothing()
         rows, codes = self.arrays.partners.gather(rare.keys)
         partner = codes >> 32
@@ -150,25 +163,22 @@ class Blocking:
         return (codes[hit] & 0xFFFFFFFF), own + other.distances[where[hit]]
 
     def _postings(self, near: list[NearKeys], one_word: bool) -> list[Near]:
-        if not near:
-            return []
-        keys = np.concatenate([n.keys for n in near])
-        distances = np.concatenate([n.distances for n in near])
-        single_rank = 0 if one_word else SINGLE_RANK
-        found = [self._holders(self.arrays.singles, keys, distances, single_rank,
-                               MAX_SINGLE_POSTING)]  # fmt: skip
+        """One-word names near any query token (`SINGLE_RANK` further if the query has
+        more words); for a one-word query every holder of a near key, else rare keys'."""
         if one_word:
-            found.append(self._holders(self.arrays.postings, keys, distances, 0,
-                                       MAX_SINGLE_POSTING))  # fmt: skip
-        else:
-            exact = distances == 0
-            found.append(self._holders(self.arrays.postings, keys[exact], distances[exact],
-                                       RARE_RANK, MAX_RARE_POSTING))  # fmt: skip
-        return found
+            (token,) = near
+            postings = self.arrays.postings
+            holders = self._holders(postings, token.keys, token.distances, 0, MAX_SINGLE_POSTING)
+            return [token.singles, holders]
+        found = [(names, distances + SINGLE_RANK)
+                 for names, distances in (n.singles for n in near) if len(names)]  # fmt: skip
+        return found + [n.rare for n in near if len(n.rare[0])]
 
     @staticmethod
     def _holders(lists: Csr, keys: Int64s, distances: Int64s, rank: int, most: int) -> Near:
         """The names in `lists` under each key held by at most `most` names."""
+        if not len(keys):
+            return _nothing()
         sizes = lists.sizes(keys)
         keep = (sizes > 0) & (sizes <= most)
         _, names = lists.gather(keys[keep])
@@ -204,21 +214,39 @@ def _merge(parts: list[Near]) -> Near:
 
 
 def _concatenated(found: list[Near]) -> Near:
+    found = [n for n in found if len(n[0])]
+    if len(found) <= 1:
+        return found[0] if found else _NOTHING
     return np.concatenate([n for n, _ in found]), np.concatenate([d for _, d in found])
 
 
+_NOTHING: Near = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+_NOTHING[0].flags.writeable = _NOTHING[1].flags.writeable = False
+
+
 def _nothing() -> Near:
-    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return _NOTHING
 
 
 def _best(found: list[Near], limit: int) -> list[int]:
-    names = np.concatenate([n for n, _ in found])
-    ranks = np.concatenate([r for _, r in found])
-    shuffle = (names * 2654435761) & 0xFFFFFFFF
-    order = np.lexsort((shuffle, ranks))
+    """The first `limit` distinct names by rank, ties broken by the fixed permutation."""
+    names, ranks = _concatenated(found)
+    if len(names) <= SMALL_CANDIDATES:  # the same order, without numpy's per-call cost
+        ordered = [n for _, _, n in sorted(zip(ranks.tolist(), _shuffled(names.tolist()),
+                                               names.tolist(), strict=True))]  # fmt: skip
+    else:
+        order = np.lexsort(((names * _SHUFFLE) & 0xFFFFFFFF, ranks))
+        ordered = names[order].tolist()
     best: dict[int, None] = {}
-    for name in names[order].tolist():
+    for name in ordered:
         best.setdefault(name, None)
         if len(best) == limit:
             break
     return list(best)
+
+
+_SHUFFLE = 2654435761  # odd, so a permutation of 32-bit name numbers
+
+
+def _shuffled(names: list[int]) -> list[int]:
+    return [(n * _SHUFFLE) & 0xFFFFFFFF for n in names]

@@ -25,6 +25,7 @@ from corridor.screening.scoring import ListedTokens
 from corridor.screening.stored_entities import StoredEntities
 
 TOKEN_CACHE = 1 << 16  # decoded tokens kept per index (cleared when full)
+NAME_CACHE = 1 << 16  # decoded names' tokens kept per index (cleared when full)
 _KINDS = list(TokenKind)
 
 
@@ -46,6 +47,7 @@ class NameIndex:
         self._arrays = build_arrays(self.entities)
         self._blocking = Blocking.of(self._arrays)
         self._tokens: dict[int, tuple[str, str, str | None]] = {}
+        self._listed: dict[int, ListedTokens] = {}
 
     @classmethod
     def load(cls, folder: Path) -> NameIndex:
@@ -55,6 +57,7 @@ class NameIndex:
         index._arrays = IndexArrays.load(folder)
         index._blocking = Blocking.of(index._arrays)
         index._tokens = {}
+        index._listed = {}
         return index
 
     def save(self, folder: Path) -> None:
@@ -110,7 +113,22 @@ class NameIndex:
         return NameForm(original, tokens, keys, weights, forms, symbols, kinds)
 
     def listed_tokens(self, name_numbers: Sequence[int]) -> list[ListedTokens]:
-        """The tokens of many names at once, for scoring (texts from a bounded cache)."""
+        """The tokens of many names at once, for scoring: each name decoded once and
+        remembered (bounded; shared by threads, so read once, filled after)."""
+        cache = self._listed
+        found = [cache.get(n) for n in name_numbers]
+        missing = [n for n, listed in zip(name_numbers, found, strict=True) if listed is None]
+        if not missing:
+            return found  # type: ignore[return-value]  # none is None
+        decoded = dict(zip(missing, self._decoded_tokens(missing), strict=True))
+        if len(cache) + len(decoded) > NAME_CACHE:
+            cache.clear()
+        cache.update(decoded)
+        return [listed or decoded[n] for n, listed in zip(name_numbers, found, strict=True)]
+
+    def _decoded_tokens(self, name_numbers: Sequence[int]) -> list[ListedTokens]:
+        """The tokens of many names at once, read from the columns (texts from a bounded
+        cache)."""
         arrays = self._arrays
         numbers = np.asarray(name_numbers, dtype=np.int64)
         starts = arrays.name_tokens.offsets[numbers]

@@ -4,12 +4,21 @@ A `ListSource` names a file, its format and optionally its name and date. The
 `WatchListSet` reads every source, builds one `NameIndex` over all their entities, and
 on `reload()` rebuilds only when a file's content changed, swapping the new snapshot in
 with one assignment: a screening that already holds a snapshot finishes on it.
+
+`reload()` runs before every screening, so it reads a file's content (SHA-256) only when
+its status (size, modification time, inode) changed or is too recent to trust: a file
+changed twice within its file system's timestamp granularity could otherwise keep its
+status. A status whose modification time is `SETTLED_AFTER` older than the moment the
+content was last read is settled (git's "racily clean" rule): any later change gives a
+later time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +33,9 @@ from corridor.screening.readers import (
     read_own_csv,
     read_targets_simple,
 )
+
+SETTLED_AFTER = 5_000_000_000  # ns; beyond any file system's timestamp granularity (FAT: 2 s)
+FileStatus = tuple[int, int, int, int]  # device, inode, size, modification time (ns)
 
 FORMATS: dict[str, Callable[[Path, str], ReadResult]] = {
     "ftm": read_ftm_jsonl,
@@ -124,8 +136,11 @@ class WatchListSet:
     def __init__(self, sources: Sequence[ListSource]) -> None:
         self._sources = tuple(sources)
         self._lock = threading.Lock()
+        self._settled: tuple[FileStatus, ...] | None = None  # statuses read and settled
+        read_at, statuses = time.time_ns(), self._read_statuses()
         self._digests = self._read_digests()
         self._snapshot = build_snapshot(self._sources)
+        self._remember(statuses, read_at)
 
     @property
     def current(self) -> ListSnapshot:
@@ -134,15 +149,28 @@ class WatchListSet:
     def reload(self) -> bool:
         """Rebuild if any file changed; return whether it did. A bad file keeps the old."""
         with self._lock:
-            digests = self._read_digests()
-            if digests == self._digests:
+            read_at, statuses = time.time_ns(), self._read_statuses()
+            if statuses == self._settled:
                 return False
-            snapshot = build_snapshot(self._sources)
-            self._digests, self._snapshot = digests, snapshot
-            return True
+            digests = self._read_digests()
+            changed = digests != self._digests
+            if changed:
+                self._snapshot = build_snapshot(self._sources)
+                self._digests = digests
+            self._remember(statuses, read_at)
+            return changed
 
     def _read_digests(self) -> tuple[str, ...]:
         return tuple(_digest(s.path) for s in self._sources)
+
+    def _read_statuses(self) -> tuple[FileStatus, ...]:
+        return tuple(_status(s.path) for s in self._sources)
+
+    def _remember(self, statuses: tuple[FileStatus, ...], read_at: int) -> None:
+        """Trust these statuses from now on if every file was last changed well before
+        its content was read (`read_at`, taken before the statuses)."""
+        settled = all(status[3] < read_at - SETTLED_AFTER for status in statuses)
+        self._settled = statuses if settled else None
 
 
 def _digest(path: Path) -> str:
@@ -150,6 +178,14 @@ def _digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as error:
         raise WatchListError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _status(path: Path) -> FileStatus:
+    try:
+        found = os.stat(path)
+    except OSError as error:
+        raise WatchListError(f"{path}: cannot read ({error.strerror})") from None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def _modified_date(path: Path) -> str:

@@ -34,12 +34,14 @@ class PartyHit:
     channel: Channel
 
 
-def party_key(party: ScreenedParty) -> str:
-    """A stable key for the party across movements (see the module docstring)."""
-    identifiers = sorted(i.value for i in _identifiers(party))
+def party_key(party: ScreenedParty, query: Query | None = None) -> str:
+    """A stable key for the party across movements (see the module docstring);
+    `query`, when given, is the party's `party_query` (its name analysed once)."""
+    query = query or party_query(party)
+    identifiers = sorted(i.value for i in query.identifiers)
     if identifiers:
         return "id:" + "|".join(identifiers)
-    name = analyse_name(party.name).latin
+    name = query.name.latin
     return f"name:{name}|{(party.country or '').upper()}|{party.birth_date or ''}"
 
 
@@ -61,10 +63,11 @@ def screen_party(
     dismissals: Collection[Dismissal] = frozenset(),
 ) -> tuple[list[PartyHit], list[PartyHit]]:
     """Hits at or above the review score: (active, suppressed by an earlier dismissal)."""
-    key = party_key(party)
+    query = party_query(party)
+    key = party_key(party, query)
     active: list[PartyHit] = []
     suppressed: list[PartyHit] = []
-    for match in screen(index, party_query(party), threshold=config.party_review_score):
+    for match in screen(index, query, threshold=config.party_review_score):
         channel = Channel.RED if match.score >= config.party_hold_score else Channel.YELLOW
         hit = PartyHit(party, key, match, channel)
         dismissed = (match.entity.entity_id, key) in dismissals
