@@ -15,7 +15,7 @@ from corridor.screening.entity import WatchEntity, parse_identifier
 from corridor.screening.index import NameIndex
 from corridor.screening.matcher import screen
 from corridor.screening.names import analyse_name
-from corridor.screening.nearkeys import DeletionTable, deletions
+from corridor.screening.nearkeys import DeletionTable, KeyScan, deletions
 from corridor.screening.scoring import Query
 
 REVIEW = 0.7
@@ -81,6 +81,42 @@ def test_deletion_table_reports_the_indel_distance() -> None:
     assert found == {0: 4, 1: 0}  # a transposition and a substitution: two deletions a side
     # Two short keys meet up to Indel 2 (a substitution), so Aram (Indel 3) does not.
     assert dict(zip(short_ids.tolist(), short_distances.tolist(), strict=True)) == {3: 0, 4: 2}
+
+
+def test_a_scan_of_few_keys_meets_the_keys_the_deletion_table_meets() -> None:
+    # Short and long keys over a small alphabet, so that many are near one another,
+    # with multi-byte letters and the empty key; the table and the scan must agree.
+    rng = random.Random(11)
+    letters = [b"a", b"k", b"r", b"s", b"t", b"n", b"C", b"J", "ə".encode(), "ш".encode()]
+
+    def key() -> bytes:
+        return b"".join(
+            rng.choice(letters) for _ in range(rng.choice((0, 1, 2, 3, 4, 5, 7, 8, 11)))
+        )
+
+    listed = list(dict.fromkeys(key() for _ in range(400)))
+    queries = [key() for _ in range(300)] + listed[:50]
+    table, scan = DeletionTable.build(listed), KeyScan(listed)
+    for (keys, distances), (scanned, scanned_distances) in zip(
+        table.lookup(queries), scan.lookup(queries), strict=True
+    ):
+        assert keys.tolist() == scanned.tolist()
+        assert distances.tolist() == scanned_distances.tolist()
+    assert sum(len(k) for k, _ in scan.lookup(queries)) > len(queries)  # many meet
+    assert [scan.exact(k) for k in listed[:5]] == [[0], [1], [2], [3], [4]]
+
+
+def test_an_index_of_few_keys_screens_as_one_of_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    small = NameIndex(_crowd(40) + LISTED)
+    monkeypatch.setattr("corridor.screening.blocking.SCAN_KEYS", 0)
+    tabled = NameIndex(_crowd(40) + LISTED)
+    assert isinstance(small._blocking.near_finder, KeyScan)
+    assert isinstance(tabled._blocking.near_finder, DeletionTable)
+    for name in ("Хачтарям Вардан", "Aram Petrosyan", "Zangezurtrans", "Ewgenij Kudrjawzwe",
+                 "Araz Trade", "Natiq Kərimov", "Vardan", "Kudrjawzew J."):  # fmt: skip
+        query = Query(analyse_name(name))
+        assert small.shortlist(query.name) == tabled.shortlist(query.name)
+        assert screen(small, query, 0.3) == screen(tabled, query, 0.3)
 
 
 def test_two_edits_and_another_script_still_find_the_entity(crowded: NameIndex) -> None:

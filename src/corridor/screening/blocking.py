@@ -28,6 +28,7 @@ import numpy as np
 from corridor.screening.columns import Csr, Int64s, crc32, equal_range
 from corridor.screening.index_arrays import IndexArrays
 from corridor.screening.names import NameForm, german_key, has_german_reading, phonetic_key
+from corridor.screening.nearkeys import SCAN_KEYS, DeletionTable, KeyScan
 
 MAX_SHORTLIST = 48  # names scored exactly per query
 MAX_SINGLE_POSTING = 5000  # a one-word query skips keys held by more names than this
@@ -56,6 +57,7 @@ class NearKeys:
 class Blocking:
     arrays: IndexArrays
     families: dict[str, Int64s]  # name family (symbol) -> the listed keys in it
+    near_finder: DeletionTable | KeyScan  # a scan of the keys when there are few
     _near: dict[str, NearKeys] = field(default_factory=dict)  # per token, bounded
 
     @classmethod
@@ -64,7 +66,11 @@ class Blocking:
         families: dict[str, list[int]] = {}
         for key, symbol in zip(keyed.tolist(), arrays.key_symbol[keyed].tolist(), strict=True):
             families.setdefault(arrays.symbols[symbol], []).append(key)
-        return cls(arrays, {s: np.array(k, dtype=np.int64) for s, k in families.items()})
+        keys = arrays.key_text
+        finder: DeletionTable | KeyScan = arrays.deletions
+        if len(keys) <= SCAN_KEYS:
+            finder = KeyScan([keys.raw(k) for k in range(len(keys))])
+        return cls(arrays, {s: np.array(k, dtype=np.int64) for s, k in families.items()}, finder)
 
     def shortlist(self, form: NameForm, extra: list[int], limit: int = MAX_SHORTLIST) -> list[int]:
         """Name numbers worth scoring against `form`, best-ranked first; `extra` rank 0."""
@@ -107,7 +113,7 @@ class Blocking:
                 texts.append(german_key(token).encode())
                 owners.append(token)
         parts: dict[str, list[Near]] = {t: [] for t in tokens}
-        looked_up = self.arrays.deletions.lookup(texts)
+        looked_up = self.near_finder.lookup(texts)
         for owner, text, (keys_, distances) in zip(owners, texts, looked_up, strict=True):
             parts[owner].append(self._verified(text, keys_, distances))
         return {t: _merge(p) for t, p in parts.items()}
@@ -117,6 +123,8 @@ class Blocking:
         if family is not None:
             near = _merge([near, (family, np.full(len(family), FAMILY_DISTANCE))])
         keys, distances = near
+        if not len(keys):
+            return _FAR
         postings = self.arrays.postings
         exact = distances == 0
         return NearKeys(
@@ -129,13 +137,15 @@ class Blocking:
 
     def exact_key(self, key: str) -> int | None:
         text = key.encode()
-        for number in self.arrays.deletions.exact(text):
+        for number in self.near_finder.exact(text):
             if self.arrays.key_text.raw(number) == text:
                 return number
         return None
 
     def _verified(self, text: bytes, keys: Int64s, distances: Int64s) -> Near:
         """Drop hash collisions that pose as the key itself (distance 0, other text)."""
+        if not len(keys):
+            return keys, distances
         for position in np.flatnonzero(distances == 0).tolist():
             if self.arrays.key_text.raw(int(keys[position])) != text:
                 distances[position] = 99
@@ -202,6 +212,7 @@ class Blocking:
 
 def _merge(parts: list[Near]) -> Near:
     """One (keys, distances) from several, each key at its least distance."""
+    parts = [p for p in parts if len(p[0])] or parts[:1]
     if len(parts) == 1:
         return parts[0]
     keys = np.concatenate([k for k, _ in parts])
@@ -226,6 +237,9 @@ _NOTHING[0].flags.writeable = _NOTHING[1].flags.writeable = False
 
 def _nothing() -> Near:
     return _NOTHING
+
+
+_FAR = NearKeys(_NOTHING[0], _NOTHING[1], 0, _NOTHING, _NOTHING)  # a token near no key
 
 
 def _best(found: list[Near], limit: int) -> list[int]:

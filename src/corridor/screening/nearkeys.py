@@ -9,6 +9,13 @@ deletions deep; a pair counts as near at Indel distance 4 when either key has 8 
 or more (a typo and a transcription change in one surname: Khachatryan / Хачтарям,
 Kudryavtsev / Kudrjawzwe), at 2 otherwise (Антонян / Антонн, Sibir / Siir): two
 short keys four apart share too little to say anything.
+
+A few thousand keys are quicker to scan than to look up: `KeyScan` gives the table's
+answer (without its rare CRC-32 collisions) from rapidfuzz's Indel distance of the query
+key to every listed key, computed in C. Deleting bytes down to a common subsequence
+costs at least the Indel distance (len(a) + len(b) - 2 LCS), and reaches it at a longest
+common subsequence; the table finds that one exactly when it misses at most
+`deletion_depth` bytes of each key, which the scan checks from the distance.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from itertools import combinations, pairwise
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
 from corridor.screening.columns import (
     Bytes,
@@ -31,6 +40,7 @@ from corridor.screening.columns import (
     sorted_unique,
 )
 
+SCAN_KEYS = 4096  # an index with at most this many keys scans them (`KeyScan`)
 ONE_DELETION_FROM = 3  # bytes; shorter keys are looked up exactly
 TWO_DELETIONS_FROM = 5  # bytes
 LONG_KEY = 8  # bytes; a pair with a key this long may be 4 apart, others 2
@@ -144,6 +154,44 @@ class DeletionTable:
             load_array(folder / "deletions.entries.npy"),
             load_array(folder / "deletions.directory.npy"),
         )
+
+
+class KeyScan:
+    """`DeletionTable.lookup`'s answer for few keys, from their Indel distances (see the
+    module docstring)."""
+
+    def __init__(self, keys: Sequence[bytes]) -> None:
+        self.keys = list(keys)
+        self.numbers = {key: number for number, key in enumerate(self.keys)}
+
+    def lookup(self, keys: Sequence[bytes]) -> list[tuple[Int64s, Int64s]]:
+        """For each key: the listed key numbers that meet it (ascending), their distances."""
+        found: list[tuple[list[int], list[int]]] = [([], []) for _ in keys]
+        if self.keys and keys:
+            matrix = process.cdist(keys, self.keys, scorer=Indel.distance, score_cutoff=4,
+                                   dtype=np.int32)  # fmt: skip
+            rows, columns = np.nonzero(matrix <= 4)  # row by row, columns ascending
+            distances = matrix[rows, columns].tolist()
+            for row, column, distance in zip(rows.tolist(), columns.tolist(), distances,
+                                             strict=True):  # fmt: skip
+                if self._meet(keys[row], self.keys[column], distance):
+                    found[row][0].append(column)
+                    found[row][1].append(distance)
+        return [(np.array(k, dtype=np.int64), np.array(d, dtype=np.int64)) for k, d in found]
+
+    def exact(self, key: bytes) -> list[int]:
+        number = self.numbers.get(key)
+        return [] if number is None else [number]
+
+    @staticmethod
+    def _meet(query: bytes, listed: bytes, distance: int) -> bool:
+        """Whether the table would file both keys under a longest common subsequence."""
+        common = (len(query) + len(listed) - distance) // 2
+        if len(query) - common > deletion_depth(len(query)):
+            return False
+        if len(listed) - common > deletion_depth(len(listed)):
+            return False
+        return distance <= (4 if max(len(query), len(listed)) >= LONG_KEY else 2)
 
 
 def _directory(hashes: UInt32s) -> Int64s:
