@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from corridor.screening.legal_forms import CJSC, JSC, LLC, OJSC
@@ -162,3 +164,14 @@ def test_missing_patronymic_costs_little() -> None:
 def test_phonetic_key_folds_voicing_and_doubles() -> None:
     assert phonetic_key("mammadov") == phonetic_key("mamedov")
     assert phonetic_key("sargsyan") != phonetic_key("sarkisyan")
+
+
+def test_phonetic_key_keeps_one_letter_of_every_run() -> None:
+    # Runs are folded after the letters are; letters a key keeps as they are (a, i, l,
+    # m, ...) show the rule plainly.
+    assert phonetic_key("aaalllmma") == "alma"
+    assert phonetic_key("immii") == "imi"
+    assert phonetic_key("hasratyan") == phonetic_key("hassrattyan")
+    for word in ("a", "ll", "lila", "mmmmmm", "allaalla"):
+        key = phonetic_key(word)
+        assert all(first != second for first, second in pairwise(key))

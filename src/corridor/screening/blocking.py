@@ -36,12 +36,14 @@ MAX_RARE_POSTING = 16  # a key this rare brings in its names on its own
 FAMILY_DISTANCE = 1  # a key of the same name family counts as this far
 SINGLE_RANK, RARE_RANK, JOINED_RANK = 2, 4, 0
 NEAR_CACHE = 1 << 16  # query tokens whose near keys are remembered (cleared when full)
+MAX_KEPT_PARTNERS = 256  # a token's partner entries remembered with it, if no more
 SMALL_CANDIDATES = 256  # fewer candidates than this are ranked in Python, not numpy
 
 Near = tuple[Int64s, Int64s]  # listed key numbers (ascending) and the distance of each
+Partners = tuple[Int64s, Int64s, Int64s]  # other key, name, distance of the name's own key
 
 
-@dataclass(frozen=True)
+@dataclass
 class NearKeys:
     """The listed keys near one query token (ascending), their distances, their holders,
     and the names they bring in on their own (found once per token, not per query)."""
@@ -51,6 +53,9 @@ class NearKeys:
     volume: int  # how many name entries hold one of the keys
     singles: Near  # one-word names holding a near key (a key of at most 5,000), at distance
     rare: Near  # names holding the token's own key, if at most 16 do, at `RARE_RANK`
+    # The token's partner entries, once it has been the rarer of a pair and if there are
+    # at most `MAX_KEPT_PARTNERS`: filled in by whichever thread comes first (the same).
+    partners: Partners | None = None
 
 
 @dataclass(frozen=True)
@@ -146,10 +151,12 @@ class Blocking:
         """Drop hash collisions that pose as the key itself (distance 0, other text)."""
         if not len(keys):
             return keys, distances
-        for position in np.flatnonzero(distances == 0).tolist():
-            if self.arrays.key_text.raw(int(keys[position])) != text:
-                distances[position] = 99
-        keep = distances < 99
+        raw = self.arrays.key_text.raw
+        posing = [p for p in np.flatnonzero(distances == 0).tolist() if raw(int(keys[p])) != text]
+        if not posing:
+            return keys, distances
+        keep = np.ones(len(keys), dtype=bool)
+        keep[posing] = False
         return keys[keep], distances[keep]
 
     def _pairs(self, near: list[NearKeys]) -> Near:
@@ -165,12 +172,21 @@ class Blocking:
         """Names holding a key of `rare` and, beside it, a key of `other`."""
         if not len(other.keys) or not len(rare.keys):
             return _nothing()
-        rows, codes = self.arrays.partners.gather(rare.keys)
-        partner = codes >> 32
+        partner, names, own = self._partner_entries(rare)
         where = np.minimum(other.keys.searchsorted(partner), len(other.keys) - 1)
         hit = other.keys[where] == partner
-        own = rare.distances[rare.keys.searchsorted(rows[hit])]
-        return (codes[hit] & 0xFFFFFFFF), own + other.distances[where[hit]]
+        return names[hit], own[hit] + other.distances[where[hit]]
+
+    def _partner_entries(self, token: NearKeys) -> Partners:
+        """Under each key near the token: each other key beside it, the name, the key's
+        distance."""
+        if token.partners is not None:
+            return token.partners
+        rows, codes = self.arrays.partners.gather(token.keys)
+        found = (codes >> 32, codes & 0xFFFFFFFF, token.distances[token.keys.searchsorted(rows)])
+        if len(codes) <= MAX_KEPT_PARTNERS:
+            token.partners = found
+        return found
 
     def _postings(self, near: list[NearKeys], one_word: bool) -> list[Near]:
         """One-word names near any query token (`SINGLE_RANK` further if the query has
@@ -191,6 +207,8 @@ class Blocking:
             return _nothing()
         sizes = lists.sizes(keys)
         keep = (sizes > 0) & (sizes <= most)
+        if not keep.any():
+            return _nothing()
         _, names = lists.gather(keys[keep])
         return names.astype(np.int64), (distances[keep] + rank).repeat(sizes[keep])
 

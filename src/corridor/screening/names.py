@@ -73,7 +73,9 @@ _KEY_LETTERS = {
 }  # fmt: skip
 # Digraphs are replaced first (leftmost, longest listed first), then single letters.
 _KEY_SINGLE_LETTERS = str.maketrans({k: v for k, v in _KEY_LETTERS.items() if len(k) == 1})
-_REPEATS = re.compile(r"(.)\1+")
+# The letters repeating the one before them (deleted: "(.)\1+" -> "\1" without a
+# template, whose expansion runs in Python for every match).
+_REPEATS = re.compile(r"(?<=(.))\1+")
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def split_words(text: str) -> list[str]:
 def phonetic_key(token: str) -> str:
     """Fold a Latin token to its transcription-independent key."""
     folded = _KEY_DIGRAPHS.sub(_digraph_letter, token).translate(_KEY_SINGLE_LETTERS)
-    key = _REPEATS.sub(r"\1", folded)
+    key = _REPEATS.sub("", folded)
     return key[:-3] + "an" if key.endswith("ian") else key
 
 

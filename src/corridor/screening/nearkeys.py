@@ -177,7 +177,7 @@ class KeyScan:
                 if self._meet(keys[row], self.keys[column], distance):
                     found[row][0].append(column)
                     found[row][1].append(distance)
-        return [(np.array(k, dtype=np.int64), np.array(d, dtype=np.int64)) for k, d in found]
+        return [_arrays(k, d) for k, d in found]
 
     def exact(self, key: bytes) -> list[int]:
         number = self.numbers.get(key)
@@ -192,6 +192,16 @@ class KeyScan:
         if len(listed) - common > deletion_depth(len(listed)):
             return False
         return distance <= (4 if max(len(query), len(listed)) >= LONG_KEY else 2)
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+_NONE.flags.writeable = False
+
+
+def _arrays(keys: list[int], distances: list[int]) -> tuple[Int64s, Int64s]:
+    if not keys:
+        return _NONE, _NONE
+    return np.array(keys, dtype=np.int64), np.array(distances, dtype=np.int64)
 
 
 def _directory(hashes: UInt32s) -> Int64s:

@@ -131,7 +131,7 @@ class QueryScorer:
         self.query = query
         self._rows: dict[str, list[float]] = {}  # listed token -> similarity to each token
         self._agreements: dict[ListedTokens, tuple[float, Aligned]] = {}  # namesakes: once
-        self._joined = phonetic_key("".join(query.tokens))
+        self._joined: str | None = None  # the key of the query's words written together
         self._weights = query.weights
         self._fathers = TokenKind.PATRONYMIC in query.kinds
 
@@ -165,6 +165,8 @@ class QueryScorer:
         total += _total_weight(listed.kinds, used_l, l_count > q_count, conflict)
         score = earned / total if total else 0.0
         if q_count != l_count:
+            if self._joined is None:
+                self._joined = phonetic_key("".join(self.query.tokens))
             joined = phonetic_key("".join(listed.tokens))
             score = max(
                 score, CONCAT_DISCOUNT * _credit(OSA.normalized_similarity(self._joined, joined))
