@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corridor.screening.blocking import SMALL_CANDIDATES, _best
+from corridor.screening.blocking import SMALL_CANDIDATES, Blocking, _best
 from corridor.screening.columns import crc32_rows
 from corridor.screening.entity import WatchEntity, parse_identifier
 from corridor.screening.index import NameIndex
 from corridor.screening.matcher import screen
 from corridor.screening.names import analyse_name
 from corridor.screening.nearkeys import DeletionTable, KeyScan, deletions
+from corridor.screening.scan_blocking import ScanBlocking
 from corridor.screening.scoring import Query
 
 REVIEW = 0.7
@@ -106,17 +107,42 @@ def test_a_scan_of_few_keys_meets_the_keys_the_deletion_table_meets() -> None:
     assert [scan.exact(k) for k in listed[:5]] == [[0], [1], [2], [3], [4]]
 
 
-def test_an_index_of_few_keys_screens_as_one_of_many(monkeypatch: pytest.MonkeyPatch) -> None:
-    small = NameIndex(_crowd(40) + LISTED)
-    monkeypatch.setattr("corridor.screening.blocking.SCAN_KEYS", 0)
-    tabled = NameIndex(_crowd(40) + LISTED)
-    assert isinstance(small._blocking.near_finder, KeyScan)
+def test_an_index_of_few_keys_shortlists_as_one_of_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Few keys and names: plain Python lists and a scan of the keys. More names: numpy's
+    # columns with the scan. More keys: numpy's columns with the deletion table. The
+    # three must bring in the same names in the same order.
+    one_word = ("Araz", "Zangezur", "Vardan", "Sibir", "Petrosyan", "Petrosya", "Petros",
+                "Kudryavtsev", "Tigran")  # fmt: skip
+    entities = _crowd(40) + LISTED + [WatchEntity(n, "Company", (n,), "t") for n in one_word]
+    python_lists = NameIndex(entities)
+    monkeypatch.setattr("corridor.screening.scan_blocking.SCAN_NAMES", 0)
+    scanned = NameIndex(entities)
+    monkeypatch.setattr("corridor.screening.nearkeys.SCAN_KEYS", 0)
+    tabled = NameIndex(entities)
+    assert isinstance(python_lists._blocking, ScanBlocking)
+    assert isinstance(scanned._blocking, Blocking)
+    assert isinstance(scanned._blocking.near_finder, KeyScan)
     assert isinstance(tabled._blocking.near_finder, DeletionTable)
-    for name in ("Хачтарям Вардан", "Aram Petrosyan", "Zangezurtrans", "Ewgenij Kudrjawzwe",
-                 "Araz Trade", "Natiq Kərimov", "Vardan", "Kudrjawzew J."):  # fmt: skip
-        query = Query(analyse_name(name))
-        assert small.shortlist(query.name) == tabled.shortlist(query.name)
-        assert screen(small, query, 0.3) == screen(tabled, query, 0.3)
+    rng = random.Random(5)
+    names = [n for e in entities for n in e.names]
+    queries = ["Хачтарям Вардан", "Aram Petrosyan", "Zangezurtrans", "Ewgenij Kudrjawzwe",
+               "Araz Trade", "Natiq Kərimov", "Vardan", "Kudrjawzew J.", "Зангезур", "",
+               "Araz Petrosyan", "Sibirr Vardan Tigran", "Petrosyan Kudryavtsev",
+               "Xyzzq Petrosyan"]  # fmt: skip
+    queries += names + [" ".join(reversed(_typo(n, rng).split())) for n in names]
+    identifiers = (parse_identifier("7701234567"),)
+    for name in queries:
+        form = analyse_name(name)
+        expected = tabled.shortlist(form, identifiers)  # type: ignore[arg-type]
+        assert python_lists.shortlist(form, identifiers) == expected  # type: ignore[arg-type]
+        assert scanned.shortlist(form, identifiers) == expected  # type: ignore[arg-type]
+        query = Query(form)
+        assert screen(python_lists, query, 0.3) == screen(tabled, query, 0.3)
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    at = rng.randrange(len(name))
+    return name[:at] + name[at + 1 :]
 
 
 def test_two_edits_and_another_script_still_find_the_entity(crowded: NameIndex) -> None:

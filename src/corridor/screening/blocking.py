@@ -28,7 +28,7 @@ import numpy as np
 from corridor.screening.columns import Csr, Int64s, crc32, equal_range
 from corridor.screening.index_arrays import IndexArrays
 from corridor.screening.names import NameForm, german_key, has_german_reading, phonetic_key
-from corridor.screening.nearkeys import SCAN_KEYS, DeletionTable, KeyScan
+from corridor.screening.nearkeys import DeletionTable, KeyScan
 
 MAX_SHORTLIST = 48  # names scored exactly per query
 MAX_SINGLE_POSTING = 5000  # a one-word query skips keys held by more names than this
@@ -73,14 +73,16 @@ class Blocking:
             families.setdefault(arrays.symbols[symbol], []).append(key)
         keys = arrays.key_text
         finder: DeletionTable | KeyScan = arrays.deletions
-        if len(keys) <= SCAN_KEYS:
+        if KeyScan.fits(len(keys)):
             finder = KeyScan([keys.raw(k) for k in range(len(keys))])
         return cls(arrays, {s: np.array(k, dtype=np.int64) for s, k in families.items()}, finder)
 
     def shortlist(self, form: NameForm, extra: list[int], limit: int = MAX_SHORTLIST) -> list[int]:
         """Name numbers worth scoring against `form`, best-ranked first; `extra` rank 0."""
         near = self.near_keys(form)
-        found = [(np.array(extra, dtype=np.int64), np.zeros(len(extra), dtype=np.int64))]
+        found: list[Near] = []
+        if extra:
+            found.append((np.array(extra, dtype=np.int64), np.zeros(len(extra), dtype=np.int64)))
         if any(len(n.keys) for n in near):  # else no key of the query is near a listed one
             found.append(self._pairs(near))
             found += self._postings(near, one_word=len(near) == 1)
@@ -263,8 +265,10 @@ _FAR = NearKeys(_NOTHING[0], _NOTHING[1], 0, _NOTHING, _NOTHING)  # a token near
 def _best(found: list[Near], limit: int) -> list[int]:
     """The first `limit` distinct names by rank, ties broken by the fixed permutation."""
     names, ranks = _concatenated(found)
+    if not len(names):
+        return []
     if len(names) <= SMALL_CANDIDATES:  # the same order, without numpy's per-call cost
-        ordered = [n for _, _, n in sorted(zip(ranks.tolist(), _shuffled(names.tolist()),
+        ordered = [n for _, _, n in sorted(zip(ranks.tolist(), shuffled(names.tolist()),
                                                names.tolist(), strict=True))]  # fmt: skip
     else:
         order = np.lexsort(((names * _SHUFFLE) & 0xFFFFFFFF, ranks))
@@ -280,5 +284,6 @@ def _best(found: list[Near], limit: int) -> list[int]:
 _SHUFFLE = 2654435761  # odd, so a permutation of 32-bit name numbers
 
 
-def _shuffled(names: list[int]) -> list[int]:
+def shuffled(names: list[int]) -> list[int]:
+    """The fixed permutation of name numbers that breaks ties between equal ranks."""
     return [(n * _SHUFFLE) & 0xFFFFFFFF for n in names]

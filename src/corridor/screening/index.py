@@ -21,6 +21,7 @@ from corridor.screening.columns import equal_range, ranges
 from corridor.screening.entity import Identifier, WatchEntity
 from corridor.screening.index_arrays import IndexArrays, build_arrays
 from corridor.screening.names import KIND_WEIGHTS, NameForm, TokenKind
+from corridor.screening.scan_blocking import ScanBlocking
 from corridor.screening.scoring import ListedTokens
 from corridor.screening.stored_entities import StoredEntities
 
@@ -45,7 +46,7 @@ class NameIndex:
     def __init__(self, entities: Sequence[WatchEntity]) -> None:
         self.entities = tuple(entities)
         self._arrays = build_arrays(self.entities)
-        self._blocking = Blocking.of(self._arrays)
+        self._blocking = blocking_for(self._arrays)
         self._tokens: dict[int, tuple[str, str, str | None]] = {}
         self._listed: dict[int, ListedTokens] = {}
 
@@ -55,7 +56,7 @@ class NameIndex:
         index = cls.__new__(cls)
         index.entities = StoredEntities.load(folder)
         index._arrays = IndexArrays.load(folder)
-        index._blocking = Blocking.of(index._arrays)
+        index._blocking = blocking_for(index._arrays)
         index._tokens = {}
         index._listed = {}
         return index
@@ -182,6 +183,11 @@ class NameIndex:
             start, stop = equal_range(entity_of_name, entity)
             names += range(start, stop)
         return names
+
+
+def blocking_for(arrays: IndexArrays) -> Blocking | ScanBlocking:
+    """Plain Python over the lists of a small index, numpy's columns over a large one."""
+    return ScanBlocking(arrays) if ScanBlocking.fits(arrays) else Blocking.of(arrays)
 
 
 class _Names(Sequence[IndexedName]):

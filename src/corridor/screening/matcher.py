@@ -75,6 +75,8 @@ def _best_names(index: NameIndex, query: Query, scorer: QueryScorer) -> dict[int
     """Entity number -> its best shortlisted name."""
     shortlist = index.shortlist(query.name, query.identifiers)
     best: dict[int, _Best] = {}
+    if not shortlist:
+        return best
     entities = index.entity_numbers(shortlist)
     for number, entity, listed in zip(
         shortlist, entities, index.listed_tokens(shortlist), strict=True

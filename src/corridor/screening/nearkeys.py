@@ -10,7 +10,7 @@ or more (a typo and a transcription change in one surname: Khachatryan / Хач�
 Kudryavtsev / Kudrjawzwe), at 2 otherwise (Антонян / Антонн, Sibir / Siir): two
 short keys four apart share too little to say anything.
 
-A few thousand keys are quicker to scan than to look up: `KeyScan` gives the table's
+About a thousand keys are quicker to scan than to look up: `KeyScan` gives the table's
 answer (without its rare CRC-32 collisions) from rapidfuzz's Indel distance of the query
 key to every listed key, computed in C. Deleting bytes down to a common subsequence
 costs at least the Indel distance (len(a) + len(b) - 2 LCS), and reaches it at a longest
@@ -40,7 +40,7 @@ from corridor.screening.columns import (
     sorted_unique,
 )
 
-SCAN_KEYS = 4096  # an index with at most this many keys scans them (`KeyScan`)
+SCAN_KEYS = 1024  # an index with at most this many keys scans them (`KeyScan`)
 ONE_DELETION_FROM = 3  # bytes; shorter keys are looked up exactly
 TWO_DELETIONS_FROM = 5  # bytes
 LONG_KEY = 8  # bytes; a pair with a key this long may be 4 apart, others 2
@@ -164,20 +164,22 @@ class KeyScan:
         self.keys = list(keys)
         self.numbers = {key: number for number, key in enumerate(self.keys)}
 
+    @staticmethod
+    def fits(key_count: int) -> bool:
+        return key_count <= SCAN_KEYS
+
     def lookup(self, keys: Sequence[bytes]) -> list[tuple[Int64s, Int64s]]:
         """For each key: the listed key numbers that meet it (ascending), their distances."""
-        found: list[tuple[list[int], list[int]]] = [([], []) for _ in keys]
-        if self.keys and keys:
-            matrix = process.cdist(keys, self.keys, scorer=Indel.distance, score_cutoff=4,
-                                   dtype=np.int32)  # fmt: skip
-            rows, columns = np.nonzero(matrix <= 4)  # row by row, columns ascending
-            distances = matrix[rows, columns].tolist()
-            for row, column, distance in zip(rows.tolist(), columns.tolist(), distances,
-                                             strict=True):  # fmt: skip
-                if self._meet(keys[row], self.keys[column], distance):
-                    found[row][0].append(column)
-                    found[row][1].append(distance)
-        return [_arrays(k, d) for k, d in found]
+        return [_arrays(*zip(*sorted(near.items()), strict=True)) if near else (_NONE, _NONE)
+                for near in self.near(keys)]  # fmt: skip
+
+    def near(self, keys: Sequence[bytes]) -> list[dict[int, int]]:
+        """For each key: listed key number -> distance, of the keys that meet it."""
+        return [self._near(key) for key in keys]
+
+    def _near(self, key: bytes) -> dict[int, int]:
+        found = process.extract(key, self.keys, scorer=Indel.distance, score_cutoff=4, limit=None)
+        return {n: d for listed, d, n in found if self._meet(key, listed, d)}
 
     def exact(self, key: bytes) -> list[int]:
         number = self.numbers.get(key)
@@ -198,9 +200,7 @@ _NONE = np.zeros(0, dtype=np.int64)
 _NONE.flags.writeable = False
 
 
-def _arrays(keys: list[int], distances: list[int]) -> tuple[Int64s, Int64s]:
-    if not keys:
-        return _NONE, _NONE
+def _arrays(keys: Sequence[int], distances: Sequence[int]) -> tuple[Int64s, Int64s]:
     return np.array(keys, dtype=np.int64), np.array(distances, dtype=np.int64)
 
 
