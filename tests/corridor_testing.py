@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 import pytest
 
@@ -102,3 +107,64 @@ def mutation(path: str, value: Any) -> Callable[[Any], None]:
             node[last] = value
 
     return mutate
+
+
+@contextmanager
+def corridor_serving(
+    arguments: Sequence[str], log: Path, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """`corridor ARGUMENTS serve --port 0` (the system picks a free port, so no other
+    process can take it first), yielding its base URL once uvicorn's log says it is
+    listening: a wait on the server's own word, as long as a loaded machine needs, never
+    a fixed time. The server's output goes to ``log``; it is stopped at the end."""
+    corridor = str(Path(sys.executable).with_name("corridor"))
+    command = [corridor, *arguments, "serve", "--host", "127.0.0.1", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True, env=env)  # fmt: skip
+    assert process.stdout is not None
+    # Only against a server that hangs for good: it is killed, and the wait below ends.
+    guard = threading.Timer(HUNG_SERVER_S, os.killpg, (process.pid, signal.SIGKILL))
+    guard.start()
+    with log.open("wb") as out:
+        copier = threading.Thread(target=_copy_lines, args=(process.stdout, out), daemon=True)
+        try:
+            base = _listening_at(process.stdout, out)
+            guard.cancel()
+            assert base is not None, f"corridor serve exited:\n{log.read_text(errors='replace')}"
+            copier.start()
+            yield base
+        finally:
+            guard.cancel()
+            _stop(process)
+            if copier.is_alive():
+                copier.join()
+            process.stdout.close()
+
+
+HUNG_SERVER_S = 600
+LISTENING = re.compile(rb"Uvicorn running on (http://[0-9.:]+)")
+
+
+def _listening_at(output: IO[bytes], out: IO[bytes]) -> str | None:
+    """The URL the server says it listens at; ``None`` if it exits first."""
+    for line in output:  # as the server writes them; ends when it exits
+        out.write(line)
+        out.flush()
+        found = LISTENING.search(line)
+        if found:
+            return found.group(1).decode()
+    return None
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _copy_lines(output: IO[bytes], out: IO[bytes]) -> None:
+    for line in output:
+        out.write(line)
