@@ -221,7 +221,7 @@ def test_a_refused_action_is_shown_on_the_page(
     release = web.post(f"/ui/movements/{lodged}/act/release",
                        data={"csrf": csrf_of(page.text), "seals": "AZ-1, AZ-1"})  # fmt: skip
     assert release.status_code == 422
-    assert "seal identifiers must be distinct" in release.text
+    assert "each seal number must be given once" in release.text
     assert str(services.get_movement(web_ctx, lodged).state) == "accepted"
 
 

@@ -28,6 +28,7 @@ from corridor.web.i18n import LANGUAGES, N_, environment, gettext_for, negotiate
 from corridor.web.labels import LABELS
 
 JSON = "application/json"
+EXPIRED = N_("This form has expired. Reload the page.")
 
 # What each role finds in the menu: (path, label). The first is its home page.
 NAVIGATION: dict[Role, list[tuple[str, str]]] = {
@@ -163,14 +164,14 @@ class WebRoute(APIRoute):
             except session.SignInRequired:
                 return _sign_in_first(request)
             except session.CsrfRejected:
-                return _refused(request, 403, N_("This form has expired. Reload the page."))
+                return _refused(request, 403, translate(request, EXPIRED))
             except CorridorError as error:
                 status, kind = domain_problem(error)
                 if wants_json(request):
                     return problem_response(
                         request.url.path, status, kind, error.title, error.detail
                     )
-                return _refused(request, status, error.detail, localise=False)
+                return _refused(request, status, refusal(request, error))
 
         return handler
 
@@ -184,12 +185,19 @@ def _sign_in_first(request: Request) -> Response:
     return RedirectResponse(f"/ui/sign-in?next={quote(_here(request))}", status_code=303)
 
 
-def _refused(request: Request, status: int, message: str, *, localise: bool = True) -> Response:
+def refusal(request: Request, error: CorridorError) -> str:
+    """Why the domain refused, in the person's language (``refusals``)."""
+    from corridor.web.refusals import localise
+
+    return localise(error.detail, gettext_for(language(request)))
+
+
+def _refused(request: Request, status: int, message: str) -> Response:
+    """The error page; ``message`` is already in the person's language."""
     if wants_json(request):
         return problem_response(request.url.path, status, "about:blank", "Refused", message)
     principal = session.principal_or_none(request)
-    text = translate(request, message) if localise else message
-    html = render(request, "error.html", {"status": status}, principal, error=text)
+    html = render(request, "error.html", {"status": status}, principal, error=message)
     return HTMLResponse(html, status_code=status)
 
 

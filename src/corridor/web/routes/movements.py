@@ -26,6 +26,7 @@ from corridor.web.render import (
     language,
     page,
     redirect,
+    refusal,
     render,
     safe_next,
     wants_json,
@@ -163,5 +164,5 @@ def _show_refusal(
         raise error
     template = "checkpoint_movement.html" if back.startswith("/ui/checkpoint/") else "movement.html"
     model = movement_model(ctx, mrn, principal, request)
-    html = render(request, template, model, principal, error=error.detail)
+    html = render(request, template, model, principal, error=refusal(request, error))
     return HTMLResponse(html, status_code=status)

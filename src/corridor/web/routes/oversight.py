@@ -30,6 +30,7 @@ from corridor.web.render import (
     language,
     page,
     redirect,
+    refusal,
     safe_next,
     translate,
     wants_json,
@@ -65,7 +66,14 @@ async def decide_review(review_id: int, request: Request, ctx: Ctx, principal: C
             raise
         model = await run_in_threadpool(_screening_model, request, ctx, principal)
         status, _ = domain_problem(error)
-        return page(request, "screening.html", model, principal, status=status, error=error.detail)
+        return page(
+            request,
+            "screening.html",
+            model,
+            principal,
+            status=status,
+            error=refusal(request, error),
+        )
     return redirect(back + ("&" if "?" in back else "?") + "done=review_hit")
 
 
