@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -264,3 +266,15 @@ def test_customs_find_overdue_movements_and_open_an_enquiry(
     sign_in(web, people["customs_am"])  # not the state of departure: sees it, may not act
     [row] = web.get("/ui/enquiries", headers=JSON).json()["movements"]
     assert row["actions"] == []
+
+
+def test_the_cli_starts_without_the_web_pages() -> None:
+    """The CLI reaches the web layer only for the document's languages: importing it
+    loads neither FastAPI, the routes, Jinja nor the PDF library (``corridor --help``
+    took 1.6 s for them)."""
+    listing = "import sys, corridor.cli; print(' '.join(sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", listing], capture_output=True, text=True,
+                            check=True, timeout=120).stdout.split()  # fmt: skip
+    heavy = [m for m in loaded if m.split(".")[0] in ("fastapi", "fpdf", "jinja2", "babel")
+             or m.startswith(("corridor.web.routes", "corridor.api"))]  # fmt: skip
+    assert heavy == []

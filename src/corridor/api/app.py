@@ -15,7 +15,6 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import corridor
-from corridor import web
 from corridor.api import problems
 from corridor.api.idempotency import IdempotencyMiddleware
 from corridor.api.observability import Metrics, ObservabilityMiddleware, configure_logging
@@ -23,6 +22,7 @@ from corridor.api.routes import ROUTERS
 from corridor.api.routes.screening import RISK
 from corridor.bootstrap import Context, bootstrap
 from corridor.store.codec import DECLARATION, MOVEMENT
+from corridor.web.routes import web_router
 
 DESCRIPTION = """Customs transit along a land corridor: lodge declarations, take every
 lifecycle action, read movements and their history. Every error is an RFC 9457 problem
@@ -44,7 +44,7 @@ def create_app(ctx: Context | None = None) -> FastAPI:
     app.state.metrics = Metrics(lambda: app.state.ctx)
     for router in ROUTERS:
         app.include_router(router)
-    app.include_router(web.router)  # the web pages under /ui, and the document PDF
+    app.include_router(web_router())  # the web pages under /ui, and the document PDF
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)

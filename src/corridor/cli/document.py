@@ -9,7 +9,7 @@ import typer
 from corridor.cli.common import AS_OPTION, console, open_context, parse_principal
 from corridor.domain.network import Role
 from corridor.domain.principal import Principal
-from corridor.web.i18n import LANGUAGES, gettext_for
+from corridor.web.languages import LANGUAGES
 
 
 def register(app: typer.Typer) -> None:
@@ -29,6 +29,7 @@ def document(
     if lang not in LANGUAGES:
         raise typer.BadParameter(f"one of {', '.join(LANGUAGES)}", param_hint="--lang")
     from corridor.documents.service import accompanying_document  # fpdf: only when asked
+    from corridor.web.i18n import gettext_for
 
     principal = parse_principal(as_) if as_ else Principal(id="cli", role=Role.OPERATOR)
     ctx = open_context()

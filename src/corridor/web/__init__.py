@@ -2,26 +2,10 @@
 English, Armenian, Azerbaijani, Russian and Turkish, one console per role, every page
 with a JSON twin (``Accept: application/json``).
 
-``router`` holds every route; the API's ``create_app`` includes it. Pages call the same
-services and the same domain checks as the API; nothing here decides anything.
+``corridor.web.routes.web_router()`` holds every route; the API's ``create_app``
+includes it. Pages call the same services and the same domain checks as the API;
+nothing here decides anything.
+
+Importing this package imports nothing else: the CLI uses ``corridor.web.i18n`` for the
+document's languages, and must not pay for FastAPI, the routes and the PDF library.
 """
-
-from __future__ import annotations
-
-from fastapi import APIRouter
-
-from corridor.web.routes import (
-    account,
-    checkpoint,
-    document,
-    lodging,
-    movements,
-    oversight,
-    static,
-)
-
-router = APIRouter()
-for _module in (static, account, lodging, checkpoint, movements, oversight, document):
-    router.include_router(_module.router)
-
-__all__ = ["router"]

@@ -21,21 +21,15 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from corridor.web.languages import DEFAULT, LANGUAGES
+
 WEB = Path(__file__).parent
 TRANSLATIONS = WEB / "translations"
 TEMPLATES = WEB / "templates"
 SOURCES = (WEB, WEB.parent / "documents")
 DOMAIN = "messages"
+__all__ = ["DEFAULT", "LANGUAGES", "environment", "gettext_for", "negotiate"]
 
-# English is the source language; the others are catalogues. Names as their speakers write them.
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "hy": "Հայերեն",
-    "az": "Azərbaycan",
-    "ru": "Русский",
-    "tr": "Türkçe",
-}
-DEFAULT = "en"
 EXTRACTION = [
     ("**.py", "python"),
     ("**.html", "jinja2.ext:babel_extract"),
