@@ -101,6 +101,8 @@ def test_the_document_prints_in_the_person_s_language(
     assert lodged in text
     assert "AZ-0001" in text
     assert "Նռնաձոր" in text  # the Armenian checkpoint, named as written there
+    assert "TIR գրքույկ" in text and "ճանապարհային" in text  # guarantee and mode in words
+    assert "tir_carnet" not in text
 
 
 def test_the_qr_is_drawn_as_runs_of_dark_modules() -> None:

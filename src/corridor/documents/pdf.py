@@ -12,6 +12,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from corridor.documents.qr import dark_runs, qr_matrix
+from corridor.web.labels import LABELS as CODE_WORDS
 
 if TYPE_CHECKING:
     from corridor.documents.service import DocumentData
@@ -120,15 +121,15 @@ def _particulars(pdf: FPDF, data: DocumentData, t: Callable[[str], str], lang: s
         ("type", str(d.declaration_type)),
         ("lrn", d.lrn),
         ("holder", f"{d.holder.name}, {d.holder.identification_number} ({d.holder.country})"),
-        ("guarantee", f"{d.guarantee.type} {d.guarantee.reference}"),
-        ("transport", f"{d.transport.mode}: {transport}"),
+        ("guarantee", f"{_words(t, d.guarantee.type)} {d.guarantee.reference}"),
+        ("transport", f"{_words(t, d.transport.mode)}: {transport}"),
         ("released", _when(movement.released_at, lang)),
         ("time_limit", _when(movement.time_limit, lang)),
     ]
     if d.transport.containers:
         rows.insert(5, ("containers", ", ".join(d.transport.containers)))
     if movement.control:
-        rows.append(("control", movement.control))
+        rows.append(("control", _words(t, movement.control)))
     width = pdf.epw - QR_SIZE - 6
     for key, value in rows:
         _row(pdf, t(LABELS[key]), value, width)
@@ -188,6 +189,11 @@ def _verification(pdf: FPDF, data: DocumentData, t: Callable[[str], str]) -> Non
     _lines(pdf, 4, t(QR_NOTE) % values)
     pdf.set_font("DejaVuMono", "", 7.5)
     _lines(pdf, 4, data.log_vkey)
+
+
+def _words(t: Callable[[str], str], code: str) -> str:
+    """A code (a guarantee type, a mode, a kind of control) in the reader's words."""
+    return t(CODE_WORDS[str(code)]) if str(code) in CODE_WORDS else str(code)
 
 
 def _row(pdf: FPDF, label: str, value: str, width: float) -> None:

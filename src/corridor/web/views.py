@@ -127,6 +127,8 @@ def event(e: MovementEvent, corridor: Corridor, lang: str) -> dict[str, Any]:
         "at": _iso(e.at),
         "office": office_name(corridor, e.office, lang) if e.office else None,
         "by": f"{e.role}:{e.principal}",
+        "role": str(e.role),
+        "principal": e.principal,
     }
 
 
