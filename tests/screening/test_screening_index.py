@@ -207,10 +207,20 @@ def test_candidates_are_ranked_alike_in_python_and_in_numpy(size: int) -> None:
     assert _best(found, 10**6) == expected
 
 
+@pytest.fixture(scope="module")
+def few() -> NameIndex:
+    return NameIndex(_crowd(40) + LISTED)
+
+
+@pytest.mark.parametrize("which", ["crowded", "few"])
 def test_threads_share_an_index_whose_memories_overflow(
-    crowded: NameIndex, monkeypatch: pytest.MonkeyPatch
+    which: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The numpy columns of many names, and the Python lists of few (scan_blocking).
+    crowded: NameIndex = request.getfixturevalue(which)
+    assert isinstance(crowded._blocking, ScanBlocking) is (which == "few")
     monkeypatch.setattr("corridor.screening.blocking.NEAR_CACHE", 3)
+    monkeypatch.setattr("corridor.screening.scan_blocking.NEAR_CACHE", 3)
     monkeypatch.setattr("corridor.screening.index.TOKEN_CACHE", 5)
     monkeypatch.setattr("corridor.screening.index.NAME_CACHE", 7)
     names = ["Хачтарям Вардан", "Aram Petrosyan", "Zangezurtrans", "Ewgenij Kudrjawzwe",
