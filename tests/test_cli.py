@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,15 @@ def test_lodge_act_list_and_show(cli: CliRunner) -> None:
     assert cli("accept", mrn).code == 0
     released = cli("release", mrn, "--seal", "AZ-77", "--seal", "AZ-78")
     assert "released" in released.out
-    assert cli("passage", mrn, "--office", "AZ0AGB01").code == 0
+    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    early = cli("passage", mrn, "--office", "AZ0AGB01", "--arrived-at", future)
+    assert early.code == 2 and "later than the passage" in early.err
+    assert len(early.err.splitlines()) == 1
+    garbled = cli("passage", mrn, "--office", "AZ0AGB01", "--arrived-at", "half past ten")
+    assert garbled.code == 2 and "is not a date and time" in garbled.err
+    arrived = (datetime.now(UTC) - timedelta(minutes=40)).replace(microsecond=0, tzinfo=None)
+    passed = cli("passage", mrn, "--office", "AZ0AGB01", "--arrived-at", arrived.isoformat())
+    assert passed.code == 0, passed.err
     gate = cli("passage", mrn, "--office", "AM0NRN01", "--as", "front_office:gate-3@AM0NRN01")
     assert gate.code == 0 and "front_office:gate-3@AM0NRN01" in gate.out
     listed = json.loads(cli("movements", "list", "--json").out)
@@ -46,6 +55,9 @@ def test_lodge_act_list_and_show(cli: CliRunner) -> None:
         "record_passage",
     ]
     assert shown["movement"]["seals"] == ["AZ-77", "AZ-78"]
+    first, second = shown["movement"]["passages"]
+    assert datetime.fromisoformat(first["arrived_at"]) == arrived.replace(tzinfo=UTC)  # UTC
+    assert second["arrived_at"] is None
     table = cli("movements", "show", mrn)
     assert "AZ0HRD01 → AZ0AGB01 → AM0NRN01" in table.out
 
@@ -115,6 +127,11 @@ def test_demo_drives_movements_and_summarises_by_state(cli: CliRunner) -> None:
     assert len(listed) == 40
     states = {m["state"] for m in listed}
     assert "discharged" in states and len(states) >= 3
+    shown = [json.loads(cli("movements", "show", m["mrn"], "--json").out) for m in listed[:8]]
+    passages = [p for s in shown for p in s["movement"]["passages"]]
+    moments = [(datetime.fromisoformat(p["arrived_at"]), datetime.fromisoformat(p["at"]))
+               for p in passages]  # fmt: skip
+    assert moments and all(arrived < passed for arrived, passed in moments)  # gate-in known
     verified = cli("log", "verify")
     assert verified.code == 0 and "verified" in verified.out and "0 pending" in verified.out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import (
     Conflict,
     IllegalTransition,
+    InvalidInput,
     NotAuthorised,
     NotFound,
     PreconditionFailed,
@@ -22,8 +24,9 @@ from corridor.domain.lifecycle import Action, MovementState
 from corridor.domain.mrn import MovementReference
 from corridor.domain.network import Role
 from corridor.domain.principal import Principal
+from corridor.ledger.entry import parse_entry
 from corridor.store.repository import MovementFilter
-from corridor.store.tables import movement_events, movements
+from corridor.store.tables import log_entries, movement_events, movements
 from corridor_testing import FakeClock
 
 AZ = Principal("officer-az", Role.CUSTOMS, state="AZ")
@@ -123,6 +126,38 @@ def test_a_refused_action_changes_nothing(ctx: Context, declaration: TransitDecl
         services.accept(ctx, mrn, AZ, "AZ0NAX01")
     assert services.get_movement(ctx, mrn) == before
     assert _rows(ctx, movement_events) == 1
+
+
+def test_a_passage_keeps_the_arrival_at_the_checkpoint_and_refuses_one_after_it(
+    ctx: Context, clock: FakeClock, declaration: TransitDeclaration
+) -> None:
+    mrn = services.lodge(ctx, declaration, carrier(declaration)).movement.mrn
+    services.accept(ctx, mrn, AZ)
+    services.release(ctx, mrn, AZ, seals=("AZ-1",))
+    clock.advance(hours=2)
+    before = services.get_movement(ctx, mrn)
+    later = clock.now + timedelta(minutes=1)
+    with pytest.raises(InvalidInput, match="later than the passage"):
+        services.record_passage(ctx, mrn, AZ, "AZ0AGB01", arrived_at=later)
+    with pytest.raises(InvalidInput, match="needs a time zone"):
+        services.record_passage(ctx, mrn, AZ, "AZ0AGB01", arrived_at=datetime(2026, 1, 1))
+    assert services.get_movement(ctx, mrn) == before
+    arrived = clock.now - timedelta(minutes=45)
+    passed = services.record_passage(ctx, mrn, AZ, "AZ0AGB01", arrived_at=arrived)
+    assert passed.passages[0].arrived_at == arrived and passed.passages[0].at == clock.now
+    event = services.movement_history(ctx, mrn)[-1]
+    assert datetime.fromisoformat(event.details["arrived_at"]) == arrived
+    public = parse_entry(_last_entry(ctx))  # public as the passage's own time is
+    assert public["facts"]["arrived_at"] == arrived.isoformat().replace("+00:00", "Z")
+    unknown = services.record_passage(ctx, mrn, GATE_NRN, "AM0NRN01")
+    assert unknown.passages[1].arrived_at is None
+    assert "arrived_at" not in parse_entry(_last_entry(ctx))["facts"]
+
+
+def _last_entry(ctx: Context) -> bytes:
+    with ctx.engine.connect() as connection:
+        query = select(log_entries.c.entry).order_by(log_entries.c.id.desc()).limit(1)
+        return bytes(connection.execute(query).scalar_one())
 
 
 def test_unknown_movement(ctx: Context) -> None:

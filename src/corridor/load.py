@@ -21,6 +21,7 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
@@ -99,7 +100,7 @@ def require_loopback(url: str) -> str:
 class LoadRun:
     def __init__(self, ctx: Context, url: str, seed: int) -> None:
         self.ctx, self.url = ctx, require_loopback(url)
-        self.rng = random.Random(seed)
+        self.seed, self.rng = seed, random.Random(seed)
         self.report = LoadReport()
         self._lock = threading.Lock()
         self._tokens: dict[Principal, str] = {}
@@ -172,13 +173,13 @@ class LoadRun:
             kind = "physical" if channel == "red" else "documentary"
             self._call("control", departure, f"/movements/{mrn}/control", {"kind": kind})
         seals = [f"L{self.rng.randrange(10**7):07d}"]
-        self._call("release", departure, f"/movements/{mrn}/release", {"seals": seals})
+        moved = self._call("release", departure, f"/movements/{mrn}/release", {"seals": seals})
         for office in itinerary.get("en_route") or ():
-            self._call(
+            moved = self._call(
                 "record_passage",
                 self._recorder(office),
                 f"/movements/{mrn}/record_passage",
-                {"office": office},
+                {"office": office, "arrived_at": self._arrival(data, office, moved)},
             )
         destination = itinerary["destination"]
         self._call(
@@ -195,6 +196,16 @@ class LoadRun:
         )
         with self._lock:
             self.report.completed += 1
+
+    def _arrival(self, data: dict[str, Any], office: str, before: dict[str, Any]) -> str:
+        """When the vehicle reached the checkpoint's gate: a dwell drawn for this trip and
+        office (the same for a seed, whatever order the threads run in) before the time of
+        the movement's last change on the server's clock. A trip runs in seconds here, so
+        the arrival may come before its release; the dwell's size is what is realistic."""
+        road = data["transport"]["mode"] == Mode.ROAD
+        draw = random.Random(f"{self.seed}/{data['lrn']}/{office}")
+        dwell = timedelta(minutes=draw.uniform(5, 90) if road else draw.uniform(15, 180))
+        return (datetime.fromisoformat(before["updated_at"]) - dwell).isoformat()
 
     def _dismiss_hits(self, officer: Principal, mrn: str) -> dict[str, Any]:
         """The officer dismisses each open hit (the simulated parties are fictional:

@@ -233,9 +233,13 @@ def refuse_release(
 
 
 def record_passage(
-    ctx: Context, mrn: str, principal: Principal, office: str | None = None
+    ctx: Context,
+    mrn: str,
+    principal: Principal,
+    office: str | None = None,
+    arrived_at: datetime | None = None,
 ) -> Movement:
-    return act(ctx, mrn, c.RecordPassage(office=office), principal)
+    return act(ctx, mrn, c.RecordPassage(office=office, arrived_at=arrived_at), principal)
 
 
 def record_incident(

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from corridor.domain.errors import InvalidInput
 from corridor.load import LoadRun, require_loopback
 from corridor.screening.review import ReviewState
 from corridor.sim.traffic import COMPANIES
+from corridor.store.repository import MovementFilter
 from corridor.store.reviews import ReviewFilter
 from corridor_testing import FakeClock
 
@@ -77,6 +79,10 @@ def test_load_runs_every_movement_to_discharge_and_times_each_step(
     assert report.errors == []
     assert report.movements == report.completed == 12
     assert services.count_by_state(ctx) == {"discharged": 12}
+    passages = [p for m in services.list_movements(ctx, MovementFilter()) for p in m.passages]
+    dwells = [p.at - p.arrived_at for p in passages if p.arrived_at is not None]
+    assert passages and len(dwells) == len(passages)  # each gate recorded its arrival
+    assert all(timedelta(minutes=5) <= dwell <= timedelta(hours=3) for dwell in dwells)
     summary = report.summary()
     assert summary["requests"] == sum(len(v) for v in report.latencies.values()) >= 12 * 6
     assert {"lodge", "accept", "release", "record_passage", "discharge"} <= set(summary["by_step"])

@@ -131,9 +131,20 @@ def register(app: typer.Typer) -> None:
         run(mrn, c.Invalidate(office=office, reason=reason), who)
 
     @app.command()
-    def passage(mrn: str, office: str | None = OFFICE, who: str | None = AS_OPTION) -> None:
+    def passage(
+        mrn: str,
+        office: str | None = OFFICE,
+        arrived_at: str | None = typer.Option(
+            None,
+            "--arrived-at",
+            help="When the vehicle arrived at the checkpoint (gate-in), ISO 8601; UTC "
+            "unless the time names its zone. Not later than now. Default: unknown.",
+        ),
+        who: str | None = AS_OPTION,
+    ) -> None:
         """Record passage at an en-route checkpoint with seals intact (front office, customs)."""
-        run(mrn, c.RecordPassage(office=office), who)
+        arrived = c.parse_time(arrived_at, "--arrived-at") if arrived_at is not None else None
+        run(mrn, c.RecordPassage(office=office, arrived_at=arrived), who)
 
     @app.command()
     def incident(

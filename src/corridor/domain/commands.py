@@ -7,7 +7,7 @@ lifecycle table, authorises the principal, then asks the command for its changes
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -170,22 +170,29 @@ class Invalidate(Reasoned):
 
 @dataclass(frozen=True, kw_only=True)
 class RecordPassage(Command):
-    """The movement crossed an en-route checkpoint, seals intact."""
+    """The movement crossed an en-route checkpoint, seals intact; ``arrived_at`` is when
+    it arrived at the checkpoint (gate-in), if known: the passage itself is now."""
 
     action = Action.RECORD_PASSAGE
     seals_intact: bool = True
+    arrived_at: datetime | None = None
 
     def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
         if not self.seals_intact:
             raise PreconditionFailed("seals not intact: record a seal_broken incident instead")
         if any(p.office == self.office for p in movement.passages):
             raise PreconditionFailed(f"passage at {self.office} is already recorded")
+        _check_arrival(self.arrived_at, at)
 
     def effect(
         self, movement: Movement, at: datetime, by: str, corridor: Corridor
     ) -> tuple[Changes, Details]:
-        passage = Passage(office=self.office or "", at=at, by=by)
-        return {"passages": (*movement.passages, passage)}, {"seals_intact": True}
+        arrived = self.arrived_at
+        passage = Passage(office=self.office or "", at=at, by=by, arrived_at=arrived)
+        details: Details = {"seals_intact": True}
+        if arrived is not None:
+            details["arrived_at"] = arrived.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return {"passages": (*movement.passages, passage)}, details
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -360,6 +367,34 @@ def _check_risk(movement: Movement) -> None:
     if required and movement.control not in required:
         kinds = " or ".join(sorted(required))
         raise PreconditionFailed(f"channel {risk.channel}: a {kinds} control must precede release")
+
+
+def _check_arrival(arrived_at: datetime | None, passage: datetime) -> None:
+    """An arrival (gate-in) has a time zone and is not later than the passage (now)."""
+    if arrived_at is None:
+        return
+    if arrived_at.utcoffset() is None:
+        raise InvalidInput("arrived_at: the arrival time needs a time zone, such as Z or +04:00")
+    if arrived_at > passage:
+        raise InvalidInput(
+            f"arrived_at: the arrival ({_minute(arrived_at)}) is later than the passage "
+            f"({_minute(passage)}); an arrival cannot be in the future"
+        )
+
+
+def parse_time(text: str, name: str) -> datetime:
+    """A moment typed by a person (ISO 8601), in UTC unless it names its zone."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{name}: {text!r} is not a date and time such as 2026-11-23T10:30Z"
+        ) from None
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+
+
+def _minute(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _check_seals(seals: tuple[str, ...], what: str) -> None:

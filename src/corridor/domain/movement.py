@@ -12,11 +12,14 @@ from corridor.domain.risk import RiskAssessment
 
 @dataclass(frozen=True)
 class Passage:
-    """A movement seen at an en-route checkpoint with its seals intact."""
+    """A movement seen at an en-route checkpoint with its seals intact: ``at`` is its
+    passage (gate-out), ``arrived_at`` its arrival at the checkpoint (gate-in, as the
+    office's automated gate or plate reader saw it), when known."""
 
     office: str
     at: datetime
     by: str
+    arrived_at: datetime | None = None
 
 
 @dataclass(frozen=True)

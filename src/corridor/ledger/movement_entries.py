@@ -2,8 +2,9 @@
 that the entry commits to (see ``entry.build_entry``).
 
 Public: what every party may know to follow the corridor's operations — the action and
-resulting state, the MRN, when, at which office, which kind of authority acted and for
-which state, and facts such as seal status, control kind or incident kind. Private
+resulting state, the MRN, when (and, for a passage, when the vehicle arrived at the
+checkpoint), at which office, which kind of authority acted and for which state, and
+facts such as seal status, control kind or incident kind. Private
 (committed, not shown): who personally acted, the parties, goods and values, reasons.
 """
 
@@ -84,6 +85,8 @@ def _seals(movement: Movement, details: Mapping[str, Any]) -> dict[str, Any]:
     facts: dict[str, Any] = {"seals_intact": bool(details.get("seals_intact", True))}
     if "late" in details:
         facts["late"] = bool(details["late"])
+    if "arrived_at" in details:  # the gate-in before a passage: public as the passage's time is
+        facts["arrived_at"] = details["arrived_at"]
     return facts
 
 

@@ -113,7 +113,7 @@ class DemoPlan:
 def plan_demo(ctx: Context, movements: int, seed: int) -> DemoPlan:
     """Plan ``movements`` trips; steps after the horizon are left undone (still under way)."""
     rng = random.Random(seed)
-    planner = _Planner(ctx, rng)
+    planner = _Planner(ctx, rng, random.Random(f"dwell/{seed}"))
     trips = [planner.plan(serial) for serial in range(movements)]
     ends_at = max(planner.last_arrival + timedelta(hours=2), START + MIN_HORIZON)
     queue = [step for step in planner.steps if step.at <= ends_at]
@@ -185,9 +185,10 @@ def _sweep(ctx: Context) -> None:
 class _Planner:
     """Turns a scenario into timed calls of the services."""
 
-    def __init__(self, ctx: Context, rng: random.Random) -> None:
+    def __init__(self, ctx: Context, rng: random.Random, dwell: random.Random) -> None:
         self.ctx = ctx
         self.rng = rng
+        self.dwell = dwell  # its own stream: arrival times leave the trips' draws as they were
         self.steps: list[Step] = []
         self.counter = itertools.count()
         self.clock = START
@@ -288,13 +289,19 @@ class _Planner:
         for index, office in enumerate(route):
             if stop_after is not None and index >= stop_after:
                 return at
-            at = self._later(at, 20, 90 if trip.declaration.transport.mode is Mode.ROAD else 180)
-            self._passage(trip, at, office)
+            longest = 90 if trip.declaration.transport.mode is Mode.ROAD else 180
+            since, at = at, self._later(at, 20, longest)
+            self._passage(trip, since, at, office)
         return at
 
-    def _passage(self, trip: Trip, at: datetime, office: str) -> None:
+    def _passage(self, trip: Trip, since: datetime, at: datetime, office: str) -> None:
+        """Passage at ``at``: the vehicle drove from ``since`` (the previous event) to the
+        checkpoint's gate, then queued and was checked until ``at`` (its dwell)."""
+        arrived = at - (at - since) * self.dwell.uniform(0.15, 0.6)
+        recorder = self._recorder(office)
         self._at(
-            at, lambda: services.record_passage(self.ctx, trip.mrn, self._recorder(office), office)
+            at,
+            lambda: services.record_passage(self.ctx, trip.mrn, recorder, office, arrived),
         )
 
     def _arrive(self, trip: Trip, at: datetime, discharge: bool = True) -> None:
@@ -387,8 +394,8 @@ class _Planner:
             at, lambda: services.endorse_incident(self.ctx, trip.mrn, self._customs(office), office)
         )
         for later_office in route[where:]:
-            at = self._later(at, 20, 90)
-            self._passage(trip, at, later_office)
+            since, at = at, self._later(at, 20, 90)
+            self._passage(trip, since, at, later_office)
         self._arrive(trip, at)
 
     def _overdue(self, trip: Trip, at: datetime) -> datetime:

@@ -2,7 +2,7 @@
 or goods named (what ``visibility`` lets every role read as aggregates).
 
 One read of the events in a window of days; everything else is counted here:
-movements lodged per day by mode and direction, time to each checkpoint, channels,
+movements lodged per day by mode and direction, dwell time at each checkpoint, channels,
 incidents, and the fees the front office collects at the corridor's tariff.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -48,7 +48,7 @@ def dashboard(ctx: Context, principal: Principal, days: int = DEFAULT_DAYS) -> d
         "to": end.isoformat() if end else None,
         "days": days,
         "per_day": per_day(rows, corridor),
-        "checkpoint_hours": time_to_checkpoint(rows),
+        "dwell_hours": dwell_at_checkpoint(rows),
         "channels": channels(rows),
         "incidents": incidents(rows),
         "fees": fees(ctx, rows),
@@ -95,21 +95,36 @@ def per_day(rows: list[EventRow], corridor: Corridor) -> dict[str, dict[str, int
     return {day: dict(sorted(c.items())) for day, c in sorted(counts.items())}
 
 
-def time_to_checkpoint(rows: list[EventRow]) -> dict[str, dict[str, float | int]]:
-    """Hours from a movement's previous event (its release or its previous passage) to
-    its passage at each checkpoint: median, 90th percentile, count."""
+def dwell_at_checkpoint(rows: list[EventRow]) -> dict[str, dict[str, float | int | None]]:
+    """Hours each vehicle spent at each checkpoint, from its arrival (gate-in) to its
+    passage: median, 90th percentile and count of the passages whose arrival is known;
+    ``without_arrival`` counts the passages recorded with no arrival time (not measured:
+    the time since release or the previous checkpoint would mix driving with waiting)."""
     hours: dict[str, list[float]] = defaultdict(list)
-    previous: dict[str, datetime] = {}
+    unknown: Counter[str] = Counter()
     for row in rows:
-        if row.action == "record_passage" and row.office and row.mrn in previous:
-            hours[row.office].append((row.at - previous[row.mrn]).total_seconds() / 3600)
-        if row.action in ("release", "record_passage"):
-            previous[row.mrn] = row.at
-    return {office: _spread(values) for office, values in sorted(hours.items())}
+        if row.action != "record_passage" or not row.office:
+            continue
+        arrived = row.details.get("arrived_at")
+        if arrived is None:
+            unknown[row.office] += 1
+            continue
+        hours[row.office].append((row.at - _instant(arrived)).total_seconds() / 3600)
+    return {
+        office: _spread(hours[office]) | {"without_arrival": unknown[office]}
+        for office in sorted({*hours, *unknown})
+    }
 
 
-def _spread(values: list[float]) -> dict[str, float | int]:
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+
+
+def _spread(values: list[float]) -> dict[str, float | int | None]:
     ordered = sorted(values)
+    if not ordered:
+        return {"median": None, "p90": None, "count": 0}
     p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
     return {"median": round(statistics.median(ordered), 2), "p90": round(p90, 2),
             "count": len(ordered)}  # fmt: skip

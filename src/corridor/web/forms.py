@@ -23,7 +23,7 @@ class Field:
 
     name: str
     label: str
-    widget: str  # text, textarea, number, select, checkbox
+    widget: str  # text, textarea, number, select, checkbox, datetime (UTC)
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
@@ -54,7 +54,17 @@ FIELDS: dict[Action, tuple[Field, ...]] = {
     ),
     Action.REFUSE_RELEASE: (REASON,),
     Action.INVALIDATE: (REASON,),
-    Action.RECORD_PASSAGE: (),
+    Action.RECORD_PASSAGE: (
+        Field(
+            "arrived_at",
+            N_("Arrived at the checkpoint (gate-in, UTC)"),
+            "datetime",
+            hint=N_(
+                "Optional: when the vehicle arrived, as the gate or the plate reader "
+                "recorded it. Leave it empty if it is not known."
+            ),
+        ),
+    ),
     Action.RECORD_INCIDENT: (
         Field("kind", N_("Kind of incident"), "select", True, INCIDENT_KINDS),
         Field("description", N_("What happened"), "textarea", required=True),
@@ -116,6 +126,8 @@ def _value(action: Action, field: Field, form: Mapping[str, Any]) -> Any:
         return None
     if field.name in ("seals", "new_seals"):
         return split_list(text)
+    if field.widget == "datetime":
+        return c.parse_time(text, field.name)
     if field.widget == "number":
         if not text.isdigit():
             raise InvalidInput(f"{field.name}: a whole number")

@@ -90,6 +90,14 @@ REFUSALS: tuple[tuple[str, str], ...] = (
     ("movement {mrn} has no risk assessment", N_("Movement %(mrn)s has no risk assessment.")),
     ("no screening review {review}", N_("There is no screening review %(review)s.")),
     ("{field}: is required", N_("%(field)s: this is required.")),
+    ("{name}: {text} is not a date and time such as 2026-11-23T10:30Z",
+     N_("%(name)s: %(text)s is not a date and time (for example 2026-11-23T10:30Z).")),
+    ("arrived_at: the arrival time needs a time zone, such as Z or +04:00",
+     N_("The arrival time needs a time zone, such as Z or +04:00.")),
+    ("arrived_at: the arrival ({arrived}) is later than the passage ({passage}); an arrival "
+     "cannot be in the future",
+     N_("The arrival (%(arrived)s) is later than the passage (%(passage)s): an arrival cannot "
+        "be in the future.")),
     ("{field}: a whole number", N_("%(field)s: a whole number, please.")),
     ("{field}: not one of the choices", N_("%(field)s: not one of the choices.")),
     ("the scanned receipt is not readable: {error}",

@@ -139,7 +139,7 @@ def _charts(request: Request, model: dict[str, object]) -> dict[str, object]:
 
     per_day: dict[str, dict[str, int]] = model["per_day"]  # type: ignore[assignment]
     series = sorted({name for counts in per_day.values() for name in counts})
-    hours: dict[str, dict[str, float]] = model["checkpoint_hours"]  # type: ignore[assignment]
+    hours: dict[str, dict[str, float | None]] = model["dwell_hours"]  # type: ignore[assignment]
     channels: dict[str, int] = model["channels"]  # type: ignore[assignment]
     incidents: dict[str, dict[str, int]] = model["incidents"]  # type: ignore[assignment]
     fees: dict[str, object] = model["fees"]  # type: ignore[assignment]
@@ -149,8 +149,8 @@ def _charts(request: Request, model: dict[str, object]) -> dict[str, object]:
             per_day, t(N_("Movements lodged per day")), {s: words(s) for s in series}
         ),
         "hours": charts.bars(
-            {office: v["median"] for office, v in hours.items()},
-            t(N_("Hours to each checkpoint (median)")), unit=" h",
+            {office: v["median"] for office, v in hours.items() if v["median"] is not None},
+            t(N_("Dwell at each checkpoint, arrival to passage (median hours)")), unit=" h",
         ),
         "channels": charts.bars(
             {words(c): n for c, n in channels.items()}, t(N_("Screening channels")),
