@@ -7,6 +7,7 @@ a filter the store runs, so that pages are full and cursors honest).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from corridor import review_service, services
@@ -63,6 +64,27 @@ def lodge(
     action = Action.PRE_LODGE if pre_lodge else Action.LODGE
     authorise(ctx.corridor, declaration, transition_for(None, action), principal, None)
     return services.lodge(ctx, declaration, principal, pre_lodge=pre_lodge)
+
+
+def lodge_each(
+    ctx: Context, requests: Sequence[services.LodgingRequest]
+) -> list[services.Lodged | Exception]:
+    """``lodge`` for many requests at once (the API's group commit), each authorised
+    first as there and answered on its own: a refusal is that request's answer."""
+    refusals = [_refusal(ctx, request) for request in requests]
+    allowed = [r for r, refusal in zip(requests, refusals, strict=True) if refusal is None]
+    lodged = iter(services.lodge_each(ctx, allowed))
+    return [next(lodged) if refusal is None else refusal for refusal in refusals]
+
+
+def _refusal(ctx: Context, request: services.LodgingRequest) -> Exception | None:
+    action = Action.PRE_LODGE if request.pre_lodge else Action.LODGE
+    try:
+        authorise(ctx.corridor, request.declaration, transition_for(None, action),
+                  request.principal, None)  # fmt: skip
+    except Exception as refusal:  # not authorised, or a declaration it cannot judge
+        return refusal
+    return None
 
 
 def within_scope(selection: MovementFilter, scope: MovementScope) -> MovementFilter | None:

@@ -1,4 +1,5 @@
-"""Use cases: one function per action, each one unit of work.
+"""Use cases: one function per action, each one unit of work (lodging's are in
+``corridor.lodging``, and named here too).
 
 load -> validate -> decide (lifecycle, authority, preconditions) -> save -> event -> commit.
 Entry points (CLI, API, web) parse input, call one of these, and render the result.
@@ -6,142 +7,33 @@ Entry points (CLI, API, web) parse input, call one of these, and render the resu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
-from corridor import log_service
 from corridor.bootstrap import Context
 from corridor.domain import commands as c
-from corridor.domain.authorisation import authorise, itinerary_offices
+from corridor.domain.authorisation import itinerary_offices
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import Conflict, IllegalTransition
 from corridor.domain.events import MovementEvent
-from corridor.domain.lifecycle import HELD_BY_OPEN_HITS, Action, Place, transition_for
+from corridor.domain.lifecycle import HELD_BY_OPEN_HITS, Place, transition_for
 from corridor.domain.movement import Movement
-from corridor.domain.mrn import MovementReference
 from corridor.domain.principal import SYSTEM_CLOCK, Principal
-from corridor.domain.procedure import decide, open_movement
+from corridor.domain.procedure import decide
 from corridor.domain.risk import HitDecision, RiskAssessment
 from corridor.domain.validation import validate_declaration
-from corridor.ledger.checkpoint import Checkpoint
-from corridor.ledger.entry import build_entry
-from corridor.ledger.movement_entries import entry_parts
+from corridor.lodging import Lodged as Lodged
+from corridor.lodging import LodgedBatch as LodgedBatch
+from corridor.lodging import LodgingRequest as LodgingRequest
+from corridor.lodging import lodge as lodge
+from corridor.lodging import lodge_each as lodge_each
+from corridor.lodging import lodge_many as lodge_many
+from corridor.lodging import log_entry
 from corridor.screening.review import ReviewItem, ReviewState
-from corridor.screening_service import PreparedScreening
-from corridor.store.codec import declaration_to_json
-from corridor.store.log_storage import StoredEntry
 from corridor.store.repository import MovementFilter
 from corridor.store.unit_of_work import UnitOfWork
 
 DECISIONS = {ReviewState.CONFIRMED: HitDecision.CONFIRM, ReviewState.DISMISSED: HitDecision.DISMISS}
-
-
-@dataclass(frozen=True)
-class Lodged:
-    """The answer to a lodging: the movement, and whether this call created it."""
-
-    movement: Movement
-    created: bool
-
-
-def lodge(
-    ctx: Context,
-    declaration: TransitDeclaration,
-    principal: Principal,
-    *,
-    pre_lodge: bool = False,
-) -> Lodged:
-    """Lodge a declaration. Sending the same declaration again (same holder and LRN)
-    returns the movement already lodged, never a second one."""
-    lodging = _prepare_lodging(ctx, declaration, principal, pre_lodge)
-    with ctx.unit_of_work() as uow:
-        lodged, event = _lodge_in(uow, ctx, lodging, principal)
-        if event is None:
-            return lodged
-        uow.log.append(_log_entry(lodged.movement, event, lodging.declaration_json), event.at)
-        uow.commit()
-    return lodged
-
-
-@dataclass(frozen=True)
-class LodgedBatch:
-    """The answer to ``lodge_many``: each declaration's movement, in order, and the
-    signed checkpoint that already includes every new movement's lodging."""
-
-    lodged: list[Lodged]
-    checkpoint: Checkpoint
-
-
-def lodge_many(
-    ctx: Context,
-    declarations: Sequence[TransitDeclaration],
-    principal: Principal,
-    *,
-    pre_lodge: bool = False,
-) -> LodgedBatch:
-    """Lodge several declarations at once (the wagons of a train, a backlog brought
-    over from another system): all or none, in ONE transaction that also integrates
-    their log entries (``log_service.append_batch``), so that when it returns every
-    lodging is durable and under a signed checkpoint. Each declaration is checked and
-    screened as ``lodge`` does it, and a re-sent one returns its movement as there."""
-    lodgings = [_prepare_lodging(ctx, d, principal, pre_lodge) for d in declarations]
-    with ctx.unit_of_work() as uow:
-        done = [(_lodge_in(uow, ctx, lodging, principal), lodging) for lodging in lodgings]
-        entries = [
-            _log_entry(lodged.movement, event, lodging.declaration_json)
-            for (lodged, event), lodging in done
-            if event is not None
-        ]
-        integrated = log_service.append_batch(ctx, uow, entries)
-        uow.commit()
-    return LodgedBatch([lodged for (lodged, _), _ in done], integrated.checkpoint)
-
-
-@dataclass(frozen=True)
-class _Lodging:
-    """A declaration ready to lodge: checked, authorised, screened but for its MRN."""
-
-    declaration: TransitDeclaration
-    screening: PreparedScreening
-    declaration_json: dict[str, Any]
-    pre_lodge: bool
-    at: datetime
-
-
-def _prepare_lodging(
-    ctx: Context, declaration: TransitDeclaration, principal: Principal, pre_lodge: bool
-) -> _Lodging:
-    declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
-    action = Action.PRE_LODGE if pre_lodge else Action.LODGE
-    authorise(ctx.corridor, declaration, transition_for(None, action), principal, None)
-    # What needs no MRN is done before the transaction, which on SQLite holds the write
-    # lock from its first statement: screening (all but the MRN's random draw) and the
-    # declaration as the log entry's payload carries it.
-    screening = ctx.screening.prepare(declaration, ctx.corridor)
-    json_form = declaration_to_json(declaration)
-    return _Lodging(declaration, screening, json_form, pre_lodge, ctx.now())
-
-
-def _lodge_in(
-    uow: UnitOfWork, ctx: Context, lodging: _Lodging, principal: Principal
-) -> tuple[Lodged, MovementEvent | None]:
-    """Open the movement in ``uow`` (or find the one its LRN already opened: no event)."""
-    declaration, now = lodging.declaration, lodging.at
-    existing = uow.movements.find_by_lrn(declaration.holder.identification_number, declaration.lrn)
-    if existing is not None:
-        return Lodged(_same_declaration_or_conflict(existing, declaration), created=False), None
-    mrn = _allocate_mrn(uow, ctx, declaration, now)
-    screened = lodging.screening.of(mrn, uow.reviews.dismissals)
-    movement, event = open_movement(
-        mrn, declaration, principal, now, ctx.corridor, pre_lodged=lodging.pre_lodge,
-        risk=screened.risk,
-    )  # fmt: skip
-    uow.movements.add(movement)
-    uow.reviews.add(screened.review_items, now)  # each hit waits for an officer's decision
-    uow.events.add(event)
-    return Lodged(movement, created=True), event
 
 
 def amend(
@@ -327,21 +219,7 @@ def count_by_state(ctx: Context) -> dict[str, int]:
 
 def _append_to_log(uow: UnitOfWork, movement: Movement, event: MovementEvent) -> None:
     """The event's log entry, in the same transaction as the change it records."""
-    uow.log.append(_log_entry(movement, event), event.at)
-
-
-def _log_entry(
-    movement: Movement, event: MovementEvent, declaration_json: dict[str, Any] | None = None
-) -> StoredEntry:
-    """The event's log entry with the operator's copy of its payload and salt;
-    ``declaration_json``: the movement's declaration as JSON, if already made."""
-    carries_declaration = event.action in (Action.LODGE, Action.PRE_LODGE, Action.AMEND)
-    declaration = None
-    if carries_declaration:
-        declaration = declaration_json or declaration_to_json(movement.declaration)
-    public, confidential = entry_parts(movement, event, declaration)
-    entry, salt = build_entry(public, confidential)
-    return StoredEntry(None, movement.mrn, event.sequence, entry, salt, confidential)
+    uow.log.append(log_entry(movement, event), event.at)
 
 
 def _with_decisions(risk: RiskAssessment, items: list[ReviewItem]) -> RiskAssessment:
@@ -353,23 +231,6 @@ def _with_decisions(risk: RiskAssessment, items: list[ReviewItem]) -> RiskAssess
 
 def _departure_state(ctx: Context, declaration: TransitDeclaration) -> str:
     return ctx.corridor.office(declaration.itinerary.departure).state
-
-
-def _allocate_mrn(
-    uow: UnitOfWork, ctx: Context, declaration: TransitDeclaration, now: datetime
-) -> str:
-    office = ctx.corridor.office(declaration.itinerary.departure)
-    serial = uow.serials.next(now.year, office.code)
-    return str(MovementReference.build(now.year, office.state, f"{office.code[2:]}{serial:06d}"))
-
-
-def _same_declaration_or_conflict(existing: Movement, declaration: TransitDeclaration) -> Movement:
-    if existing.declaration != declaration:
-        raise Conflict(
-            f"LRN {declaration.lrn} of holder {declaration.holder.identification_number} "
-            f"was already used for movement {existing.mrn} with other data"
-        )
-    return existing
 
 
 def _with_default_office(command: c.Command, movement: Movement, principal: Principal) -> c.Command:

@@ -15,12 +15,15 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import corridor
+from corridor import reading
 from corridor.api import problems
+from corridor.api.group_commit import GroupCommit
 from corridor.api.idempotency import IdempotencyMiddleware
 from corridor.api.observability import Metrics, ObservabilityMiddleware, configure_logging
 from corridor.api.routes import ROUTERS
 from corridor.api.routes.screening import RISK
 from corridor.bootstrap import Context, bootstrap
+from corridor.lodging import Lodged, LodgingRequest
 from corridor.store.codec import DECLARATION, MOVEMENT
 from corridor.web.routes import web_router
 
@@ -42,6 +45,7 @@ def create_app(ctx: Context | None = None) -> FastAPI:
     if ctx is not None:
         app.state.ctx = ctx
     app.state.metrics = Metrics(lambda: app.state.ctx)
+    app.state.lodgings = lodging_group_commit(app)
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(web_router())  # the web pages under /ui, and the document PDF
@@ -52,17 +56,28 @@ def create_app(ctx: Context | None = None) -> FastAPI:
     return app
 
 
+def lodging_group_commit(app: FastAPI) -> GroupCommit[LodgingRequest, Lodged]:
+    """POST /movements's writer: concurrent lodgings in one transaction (group commit)."""
+    return GroupCommit(
+        lambda requests: reading.lodge_each(app.state.ctx, requests), name="corridor-lodging"
+    )
+
+
 def _lifespan(ctx: Context | None) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if ctx is not None:
-            yield
+            try:
+                yield
+            finally:
+                app.state.lodgings.close()
             return
         configure_logging(os.environ.get("CORRIDOR_LOG_LEVEL", "info"))
         app.state.ctx = bootstrap()
         try:
             yield
         finally:
+            app.state.lodgings.close()  # answers what is queued first
             app.state.ctx.close()
 
     return lifespan

@@ -159,7 +159,7 @@ def _on_http_error(request: Request, error: StarletteHTTPException) -> JSONRespo
 
 
 def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
     status, title = API_PROBLEMS["internal-error"]
     return problem_response(
         request.url.path, status, "internal-error", title, "the server failed; it is logged"

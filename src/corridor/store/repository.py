@@ -188,20 +188,39 @@ class SerialAllocator:
         self._connection = connection
 
     def next(self, year: int, office: str) -> int:
+        return self.reserve(year, office, 1)
+
+    def reserve(self, year: int, office: str, count: int) -> int:
+        """Take ``count`` serials at once (one update of the counter); the last of them.
+        On PostgreSQL the counter's row stays locked until the transaction ends."""
         statement = _NEXT_SERIAL[self._connection.dialect.name == "postgresql"]
-        serial = self._connection.execute(statement, {"year": year, "office": office})
+        serial = self._connection.execute(
+            statement, {"year": year, "office": office, "count": count}
+        )
         return int(serial.scalar_one())
+
+    def give_back(self, year: int, office: str, count: int) -> None:
+        """Return the last ``count`` serials this transaction reserved and did not use."""
+        self._connection.execute(_GIVE_BACK, {"of_year": year, "of_office": office, "count": count})
 
 
 def _next_serial(dialect: Any) -> Any:
     statement = dialect.insert(mrn_counters).values(
-        year=bindparam("year"), office=bindparam("office"), last_serial=1
+        year=bindparam("year"), office=bindparam("office"), last_serial=bindparam("count")
     )
     return statement.on_conflict_do_update(
         index_elements=["year", "office"],
-        set_={"last_serial": mrn_counters.c.last_serial + 1},
+        set_={"last_serial": mrn_counters.c.last_serial + statement.excluded.last_serial},
     ).returning(mrn_counters.c.last_serial)
 
 
 _NEXT_SERIAL = {False: _next_serial(sqlite), True: _next_serial(postgresql)}
 """The serial upsert, for SQLite (False) and PostgreSQL (True)."""
+_GIVE_BACK = (
+    update(mrn_counters)
+    .where(
+        mrn_counters.c.year == bindparam("of_year"),
+        mrn_counters.c.office == bindparam("of_office"),
+    )
+    .values(last_serial=mrn_counters.c.last_serial - bindparam("count"))
+)

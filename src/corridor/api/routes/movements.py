@@ -19,6 +19,7 @@ from corridor.domain.errors import InvalidInput
 from corridor.domain.lifecycle import MovementState
 from corridor.domain.network import Mode
 from corridor.domain.principal import Principal
+from corridor.lodging import Lodged, LodgingRequest
 from corridor.store.codec import declaration_from_text
 from corridor.store.repository import MovementFilter
 from corridor.xml_import import declaration_from_xml
@@ -59,7 +60,11 @@ async def lodge(request: Request, ctx: Ctx, principal: Caller, pre_lodge: bool =
     eTIR/NCTS-like XML of docs/xml-mapping.md. The same holder and LRN again returns
     the movement already lodged (200), never a second one."""
     declaration = await read_declaration(request)
-    lodged = await _threaded(reading.lodge, ctx, declaration, principal, pre_lodge=pre_lodge)
+    # Group commit (``api.group_commit``): lodged with the others that arrive meanwhile,
+    # in one transaction; answered once it is committed.
+    lodged: Lodged = await request.app.state.lodgings.submit(
+        LodgingRequest(declaration, principal, pre_lodge)
+    )
     movement = lodged.movement
     headers = {"Location": f"/movements/{movement.mrn}"}
     status = 201 if lodged.created else 200

@@ -1,0 +1,112 @@
+"""Group commit: concurrent requests handed to one writer, which does them together.
+
+Each ``submit`` queues a request and waits for its answer. One writer thread takes
+everything queued when it becomes free (at most ``limit``), runs it through ``run`` (for
+lodgings: one transaction, one commit, ``reading.lodge_each``), and only then answers
+each request. Nothing waits on a timer: a lone request is taken at once, and requests
+that arrive while the writer works form the next group. A group that fails as a whole
+(an exception from ``run``) answers each of its requests with that exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+Request = TypeVar("Request")
+Answer = TypeVar("Answer")
+
+
+@dataclass(frozen=True)
+class _Waiting(Generic[Request]):
+    request: Request
+    loop: asyncio.AbstractEventLoop
+    answer: asyncio.Future[Any]
+
+
+class GroupCommit(Generic[Request, Answer]):
+    """``await group.submit(request)``: the answer ``run`` gave it among its group."""
+
+    def __init__(
+        self,
+        run: Callable[[Sequence[Request]], Sequence[Answer | Exception]],
+        *,
+        limit: int = 64,
+        name: str = "corridor-group-commit",
+    ) -> None:
+        self._run, self._limit, self._name = run, limit, name
+        self._queue: deque[_Waiting[Request]] = deque()
+        self._changed = threading.Condition()
+        self._writer: threading.Thread | None = None
+        self._closed = False
+        self.submitted = 0  # requests queued so far
+        self.groups = 0  # groups run so far
+
+    async def submit(self, request: Request) -> Answer:
+        loop = asyncio.get_running_loop()
+        waiting = _Waiting(request, loop, loop.create_future())
+        with self._changed:
+            if self._closed:
+                raise RuntimeError("group commit closed")
+            self._queue.append(waiting)
+            self.submitted += 1
+            self._start_writer()
+            self._changed.notify()
+        answer: Answer = await waiting.answer
+        return answer
+
+    @property
+    def queued(self) -> int:
+        """Requests waiting for the writer (not those in the group it is running)."""
+        with self._changed:
+            return len(self._queue)
+
+    def close(self) -> None:
+        """Answer what is queued, then stop the writer."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
+            writer = self._writer
+        if writer is not None:
+            writer.join(timeout=60)
+
+    def _start_writer(self) -> None:
+        if self._writer is None:  # started by the first request, in the serving process
+            self._writer = threading.Thread(target=self._write, name=self._name, daemon=True)
+            self._writer.start()
+
+    def _write(self) -> None:
+        while (group := self._next_group()) is not None:
+            try:
+                answers: Sequence[Answer | Exception] = self._run([w.request for w in group])
+            except Exception as error:  # the group as a whole failed: so did each request
+                answers = [error] * len(group)
+            self.groups += 1
+            for waiting, answer in zip(group, answers, strict=True):
+                _answer(waiting, answer)
+
+    def _next_group(self) -> list[_Waiting[Request]] | None:
+        with self._changed:
+            while not self._queue and not self._closed:
+                self._changed.wait()
+            count = min(self._limit, len(self._queue))
+            return [self._queue.popleft() for _ in range(count)] or None
+
+
+def _answer(waiting: _Waiting[Any], answer: Any) -> None:
+    with suppress(RuntimeError):  # its event loop is closed: nobody is waiting any more
+        waiting.loop.call_soon_threadsafe(_settle, waiting.answer, answer)
+
+
+def _settle(future: asyncio.Future[Any], answer: Any) -> None:
+    if future.done():  # cancelled: the client went away
+        return
+    if isinstance(answer, Exception):
+        future.set_exception(answer)
+    else:
+        future.set_result(answer)

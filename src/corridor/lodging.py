@@ -1,0 +1,283 @@
+"""Lodging: one declaration (``lodge``), several all or none (``lodge_many``), or many
+at once each answered on its own (``lodge_each``, the API's group commit).
+
+Each lodging is checked, authorised and screened before its transaction; in it, the
+movement is opened (or found again by its holder and LRN), its MRN serial allocated,
+and its log entry stored with it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from corridor import log_service
+from corridor.bootstrap import Context
+from corridor.domain.authorisation import authorise
+from corridor.domain.declaration import TransitDeclaration
+from corridor.domain.errors import Conflict
+from corridor.domain.events import MovementEvent
+from corridor.domain.lifecycle import Action, transition_for
+from corridor.domain.movement import Movement
+from corridor.domain.mrn import MovementReference
+from corridor.domain.principal import Principal
+from corridor.domain.procedure import open_movement
+from corridor.domain.validation import validate_declaration
+from corridor.ledger.checkpoint import Checkpoint
+from corridor.ledger.entry import build_entry
+from corridor.ledger.movement_entries import entry_parts
+from corridor.screening_service import PreparedScreening
+from corridor.store.codec import declaration_to_json
+from corridor.store.log_storage import StoredEntry
+from corridor.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Lodged:
+    """The answer to a lodging: the movement, and whether this call created it."""
+
+    movement: Movement
+    created: bool
+
+
+def lodge(
+    ctx: Context,
+    declaration: TransitDeclaration,
+    principal: Principal,
+    *,
+    pre_lodge: bool = False,
+) -> Lodged:
+    """Lodge a declaration. Sending the same declaration again (same holder and LRN)
+    returns the movement already lodged, never a second one."""
+    lodging = _prepare_lodging(ctx, declaration, principal, pre_lodge)
+    with ctx.unit_of_work() as uow:
+        lodged, event = _lodge_in(uow, ctx, lodging, partial(_allocate_mrn, uow, ctx, lodging))
+        if event is None:
+            return lodged
+        uow.log.append(log_entry(lodged.movement, event, lodging.declaration_json), event.at)
+        uow.commit()
+    return lodged
+
+
+@dataclass(frozen=True)
+class LodgedBatch:
+    """The answer to ``lodge_many``: each declaration's movement, in order, and the
+    signed checkpoint that already includes every new movement's lodging."""
+
+    lodged: list[Lodged]
+    checkpoint: Checkpoint
+
+
+def lodge_many(
+    ctx: Context,
+    declarations: Sequence[TransitDeclaration],
+    principal: Principal,
+    *,
+    pre_lodge: bool = False,
+) -> LodgedBatch:
+    """Lodge several declarations at once (the wagons of a train, a backlog brought
+    over from another system): all or none, in ONE transaction that also integrates
+    their log entries (``log_service.append_batch``), so that when it returns every
+    lodging is durable and under a signed checkpoint. Each declaration is checked and
+    screened as ``lodge`` does it, and a re-sent one returns its movement as there."""
+    lodgings = [_prepare_lodging(ctx, d, principal, pre_lodge) for d in declarations]
+    with ctx.unit_of_work() as uow:
+        serials = _SerialBlock(uow, ctx, lodgings)
+        done = [_open(uow, ctx, lodging, serials) for lodging in lodgings]
+        serials.give_back_unused()
+        entries = _new_entries(zip(lodgings, done, strict=True))
+        integrated = log_service.append_batch(ctx, uow, entries)
+        uow.commit()
+    return LodgedBatch([lodged for lodged, _ in done], integrated.checkpoint)
+
+
+@dataclass(frozen=True)
+class LodgingRequest:
+    """One declaration to lodge among others' (``lodge_each``), and who lodges it."""
+
+    declaration: TransitDeclaration
+    principal: Principal
+    pre_lodge: bool = False
+
+
+def lodge_each(ctx: Context, requests: Sequence[LodgingRequest]) -> list[Lodged | Exception]:
+    """Group commit: lodge each request as ``lodge`` does and answer each on its own,
+    all in ONE transaction that commits once (one fsync for all) and integrates the
+    new entries as ``lodge_many`` does. Each lodging runs in a savepoint: one refused
+    by a rule or by the database gets its error, and the others are lodged all the
+    same. Raises, having lodged nothing, only when the transaction itself fails."""
+    prepared = [_prepare_or_error(ctx, request) for request in requests]
+    lodgings = [p for p in prepared if isinstance(p, _Lodging)]
+    with ctx.unit_of_work() as uow:
+        serials = _SerialBlock(uow, ctx, lodgings)
+        done = [_open_in_savepoint(uow, ctx, lodging, serials) for lodging in lodgings]
+        serials.give_back_unused()
+        entries = _new_entries(zip(lodgings, done, strict=True))
+        if entries:
+            log_service.append_batch(ctx, uow, entries)
+        uow.commit()
+    answers = iter(done)
+    return [p if isinstance(p, Exception) else _lodged(next(answers)) for p in prepared]
+
+
+_Opened = tuple[Lodged, MovementEvent | None]
+"""A lodging done in a transaction: its answer, and its event if it opened a movement."""
+
+
+@dataclass(frozen=True)
+class _Lodging:
+    """A declaration ready to lodge: checked, authorised, screened but for its MRN."""
+
+    declaration: TransitDeclaration
+    principal: Principal
+    screening: PreparedScreening
+    declaration_json: dict[str, Any]
+    pre_lodge: bool
+    at: datetime
+
+
+def _prepare_lodging(
+    ctx: Context, declaration: TransitDeclaration, principal: Principal, pre_lodge: bool
+) -> _Lodging:
+    declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
+    action = Action.PRE_LODGE if pre_lodge else Action.LODGE
+    authorise(ctx.corridor, declaration, transition_for(None, action), principal, None)
+    # What needs no MRN is done before the transaction, which on SQLite holds the write
+    # lock from its first statement: screening (all but the MRN's random draw) and the
+    # declaration as the log entry's payload carries it.
+    screening = ctx.screening.prepare(declaration, ctx.corridor)
+    json_form = declaration_to_json(declaration)
+    return _Lodging(declaration, principal, screening, json_form, pre_lodge, ctx.now())
+
+
+def _prepare_or_error(ctx: Context, request: LodgingRequest) -> _Lodging | Exception:
+    try:
+        return _prepare_lodging(ctx, request.declaration, request.principal, request.pre_lodge)
+    except Exception as error:  # this request's alone (invalid, not authorised, ...)
+        return error
+
+
+def _lodge_in(
+    uow: UnitOfWork, ctx: Context, lodging: _Lodging, allocate_mrn: Callable[[], str]
+) -> _Opened:
+    """Open the movement in ``uow`` (or find the one its LRN already opened: no event)."""
+    declaration, now = lodging.declaration, lodging.at
+    existing = uow.movements.find_by_lrn(declaration.holder.identification_number, declaration.lrn)
+    if existing is not None:
+        return Lodged(_same_declaration_or_conflict(existing, declaration), created=False), None
+    mrn = allocate_mrn()
+    screened = lodging.screening.of(mrn, uow.reviews.dismissals)
+    movement, event = open_movement(
+        mrn, declaration, lodging.principal, now, ctx.corridor, pre_lodged=lodging.pre_lodge,
+        risk=screened.risk,
+    )  # fmt: skip
+    uow.movements.add(movement)
+    uow.reviews.add(screened.review_items, now)  # each hit waits for an officer's decision
+    uow.events.add(event)
+    return Lodged(movement, created=True), event
+
+
+def _open(uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBlock) -> _Opened:
+    """``_lodge_in`` with the MRN from ``serials``, which count it once it is used."""
+    opened = _lodge_in(uow, ctx, lodging, partial(serials.peek, lodging))
+    if opened[0].created:
+        serials.take(lodging)
+    return opened
+
+
+def _open_in_savepoint(
+    uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBlock
+) -> _Opened | Exception:
+    """``_open`` in a savepoint: an error undoes this lodging alone, and is its answer."""
+    try:
+        with uow.connection.begin_nested():
+            opened = _lodge_in(uow, ctx, lodging, partial(serials.peek, lodging))
+    except Exception as error:  # rolled back to the savepoint; the others stand
+        return error
+    if opened[0].created:  # only now, once its rows are in: serials stay gap-free
+        serials.take(lodging)
+    return opened
+
+
+def _lodged(opened: _Opened | Exception) -> Lodged | Exception:
+    return opened if isinstance(opened, Exception) else opened[0]
+
+
+def _new_entries(done: Iterable[tuple[_Lodging, _Opened | Exception]]) -> list[StoredEntry]:
+    """The log entries of the movements opened (none for a lodging found again)."""
+    return [
+        log_entry(opened[0].movement, opened[1], lodging.declaration_json)
+        for lodging, opened in done
+        if not isinstance(opened, Exception) and opened[1] is not None
+    ]
+
+
+class _SerialBlock:
+    """MRN serials for lodgings opened together. Each counter (year, office of
+    departure) is moved once for all of them, so that on PostgreSQL its hot row is
+    locked once per group rather than once per lodging; what the group did not use
+    (a lodging found again, or refused) is given back before commit: gap-free."""
+
+    def __init__(self, uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging]) -> None:
+        self._uow, self._ctx = uow, ctx
+        wanted = Counter(_counter(ctx, lodging) for lodging in lodgings)
+        self._next: dict[tuple[int, str], int] = {}
+        self._last: dict[tuple[int, str], int] = {}
+        for (year, office), count in sorted(wanted.items()):  # one order: no deadlock
+            last = uow.serials.reserve(year, office, count)
+            self._next[year, office], self._last[year, office] = last - count + 1, last
+
+    def peek(self, lodging: _Lodging) -> str:
+        """The MRN the lodging gets if it opens a movement."""
+        year, office = _counter(self._ctx, lodging)
+        return _mrn(self._ctx, year, office, self._next[year, office])
+
+    def take(self, lodging: _Lodging) -> None:
+        self._next[_counter(self._ctx, lodging)] += 1
+
+    def give_back_unused(self) -> None:
+        for (year, office), last in self._last.items():
+            unused = last - self._next[year, office] + 1
+            if unused:
+                self._uow.serials.give_back(year, office, unused)
+
+
+def _counter(ctx: Context, lodging: _Lodging) -> tuple[int, str]:
+    return lodging.at.year, ctx.corridor.office(lodging.declaration.itinerary.departure).code
+
+
+def _mrn(ctx: Context, year: int, office_code: str, serial: int) -> str:
+    office = ctx.corridor.office(office_code)
+    return str(MovementReference.build(year, office.state, f"{office.code[2:]}{serial:06d}"))
+
+
+def _allocate_mrn(uow: UnitOfWork, ctx: Context, lodging: _Lodging) -> str:
+    year, office = _counter(ctx, lodging)
+    return _mrn(ctx, year, office, uow.serials.next(year, office))
+
+
+def _same_declaration_or_conflict(existing: Movement, declaration: TransitDeclaration) -> Movement:
+    if existing.declaration != declaration:
+        raise Conflict(
+            f"LRN {declaration.lrn} of holder {declaration.holder.identification_number} "
+            f"was already used for movement {existing.mrn} with other data"
+        )
+    return existing
+
+
+def log_entry(
+    movement: Movement, event: MovementEvent, declaration_json: dict[str, Any] | None = None
+) -> StoredEntry:
+    """The event's log entry with the operator's copy of its payload and salt;
+    ``declaration_json``: the movement's declaration as JSON, if already made."""
+    carries_declaration = event.action in (Action.LODGE, Action.PRE_LODGE, Action.AMEND)
+    declaration = None
+    if carries_declaration:
+        declaration = declaration_json or declaration_to_json(movement.declaration)
+    public, confidential = entry_parts(movement, event, declaration)
+    entry, salt = build_entry(public, confidential)
+    return StoredEntry(None, movement.mrn, event.sequence, entry, salt, confidential)

@@ -1,0 +1,154 @@
+"""Group commit: concurrent POST /movements are lodged together, in one transaction
+with a savepoint each, and answered only once it is committed (``api.group_commit``,
+``lodging.lodge_each``). Each request keeps its own answer; nothing is half-done."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import httpx
+import pytest
+from corridor_api_testing import HOLDER_B, bearer, declaration_json
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from corridor import lodging, log_service, reading
+from corridor.api.app import create_app
+from corridor.api.group_commit import GroupCommit
+from corridor.bootstrap import Context
+from corridor.domain.mrn import MovementReference
+from corridor.store.repository import MovementRepository
+from corridor.store.tables import movements, mrn_counters
+
+
+class Crash(Exception):
+    pass
+
+
+def _held_app(ctx: Context) -> tuple[FastAPI, GroupCommit[Any, Any], threading.Event]:
+    """The app, its lodging writer held at the start of its first group until the
+    event is set, so that the requests sent meanwhile queue and form one group."""
+    app = create_app(ctx)
+    go = threading.Event()
+
+    def run(requests: Sequence[Any]) -> list[Any]:
+        go.wait(timeout=30)
+        return reading.lodge_each(ctx, requests)
+
+    app.state.lodgings = GroupCommit(run, name="corridor-lodging-test")
+    return app, app.state.lodgings, go
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    for _ in range(3000):  # 30 s at most
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the requests never queued")
+
+
+async def _in_one_group(
+    app: FastAPI, group: GroupCommit[Any, Any], go: threading.Event,
+    send: Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]], count: int,
+) -> tuple[httpx.Response, list[httpx.Response]]:  # fmt: skip
+    """One request that the writer takes alone and holds; then ``count`` more, which
+    queue behind it; then the writer goes on: they are its second group."""
+    transport = httpx.ASGITransport(app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://corridor") as client:
+        first = asyncio.create_task(send(client, -1))
+        await _until(lambda: group.submitted == 1 and group.queued == 0)
+        rest = [asyncio.create_task(send(client, n)) for n in range(count)]
+        await _until(lambda: group.submitted == 1 + count)
+        go.set()
+        return await first, list(await asyncio.gather(*rest))
+
+
+def _mrns(serials: range) -> set[str]:
+    return {str(MovementReference.build(2026, "AZ", f"0HRD01{n:06d}")) for n in serials}
+
+
+def _count(ctx: Context, query: Any) -> int:
+    with ctx.engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def test_concurrent_lodgings_land_together_each_with_its_own_answer(
+    api_ctx: Context, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, group, go = _held_app(api_ctx)
+    stored = MovementRepository.add
+
+    def refused_by_the_database(self: MovementRepository, movement: Any) -> None:
+        stored(self, movement)
+        if movement.declaration.lrn == "BROKEN":
+            stored(self, movement)  # the same row again: the primary key refuses it
+
+    monkeypatch.setattr(MovementRepository, "add", refused_by_the_database)
+    carrier = bearer(tokens["carrier_a"])
+    other = declaration_json(lrn="TWIN-OTHER")
+    other["guarantee"]["reference"] = "ANOTHER-GUARANTEE"
+    odd = {
+        30: (declaration_json(lrn="GOOD-0"), carrier),  # sent twice: the same movement
+        31: (declaration_json(lrn="TWIN-OTHER"), carrier),  # same LRN, other data: 409
+        32: (other, carrier),
+        33: (declaration_json(lrn="NOWHERE", departure="ZZ0NOWHR"), carrier),  # 422
+        34: (declaration_json(lrn="NOT-MINE", holder=HOLDER_B), carrier),  # 403
+        35: (declaration_json(lrn="BROKEN"), carrier),  # the database refuses it: 500
+    }
+
+    async def send(client: httpx.AsyncClient, n: int) -> httpx.Response:
+        body, headers = odd.get(n, (declaration_json(lrn=f"GOOD-{n}"), carrier))
+        return await client.post("/movements", json=body, headers=headers)
+
+    try:
+        first, answers = asyncio.run(_in_one_group(app, group, go, send, 36))
+    finally:
+        group.close()
+    assert group.groups == 2  # the first alone, then all 36 in one transaction
+    assert first.status_code == 201
+    good = answers[:30]
+    assert [a.status_code for a in good] == [201] * 30
+    assert answers[30].status_code == 200 and answers[30].json() == good[0].json()
+    assert sorted(a.status_code for a in answers[31:33]) == [201, 409]
+    kinds = [a.json()["type"].rsplit("/", 1)[1] for a in answers[33:]]
+    assert kinds == ["invalid-declaration", "not-authorised", "internal-error"]
+    created = [first, *good, *(a for a in answers[31:33] if a.status_code == 201)]
+    assert {a.json()["mrn"] for a in created} == _mrns(range(1, 33))  # distinct, gap-free
+    assert _count(api_ctx, select(func.count()).select_from(movements)) == 32
+    assert _count(api_ctx, select(mrn_counters.c.last_serial)) == 32
+    report = log_service.verify(api_ctx)  # every entry integrated at commit, none pending
+    assert (report.size, report.commitments_checked, report.pending) == (32, 32, 0)
+
+
+def test_a_group_that_fails_before_commit_lodges_nothing_and_answers_no_success(
+    api_ctx: Context, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, group, go = _held_app(api_ctx)
+
+    def crash(*args: object) -> None:
+        raise Crash("before commit")
+
+    monkeypatch.setattr(lodging.log_service, "append_batch", crash)
+
+    async def send(client: httpx.AsyncClient, n: int) -> httpx.Response:
+        body = declaration_json(lrn=f"LOST-{n}")
+        return await client.post("/movements", json=body, headers=bearer(tokens["carrier_a"]))
+
+    try:
+        first, answers = asyncio.run(_in_one_group(app, group, go, send, 8))
+    finally:
+        group.close()
+    assert [a.status_code for a in (first, *answers)] == [500] * 9
+    assert _count(api_ctx, select(func.count()).select_from(movements)) == 0
+    assert _count(api_ctx, select(func.count()).select_from(mrn_counters)) == 0
+    monkeypatch.undo()
+    with TestClient(create_app(api_ctx)) as client:
+        again = client.post(
+            "/movements", json=declaration_json(lrn="LOST-0"), headers=bearer(tokens["carrier_a"])
+        )
+    assert again.status_code == 201 and again.json()["mrn"] in _mrns(range(1, 2))
+    assert log_service.verify(api_ctx).size == 1
