@@ -43,7 +43,7 @@ class GroupCommit(Generic[Request, Answer]):
         self._queue: deque[_Waiting[Request]] = deque()
         self._changed = threading.Condition()
         self._writer: threading.Thread | None = None
-        self._closed = False
+        self._closing = False
         self.submitted = 0  # requests queued so far
         self.groups = 0  # groups run so far
 
@@ -51,8 +51,6 @@ class GroupCommit(Generic[Request, Answer]):
         loop = asyncio.get_running_loop()
         waiting = _Waiting(request, loop, loop.create_future())
         with self._changed:
-            if self._closed:
-                raise RuntimeError("group commit closed")
             self._queue.append(waiting)
             self.submitted += 1
             self._start_writer()
@@ -67,13 +65,18 @@ class GroupCommit(Generic[Request, Answer]):
             return len(self._queue)
 
     def close(self) -> None:
-        """Answer what is queued, then stop the writer."""
+        """Answer what is queued, then stop the writer (a later ``submit`` starts one
+        again: an app's lifespan may run more than once, as in tests)."""
         with self._changed:
-            self._closed = True
+            self._closing = True
             self._changed.notify()
             writer = self._writer
         if writer is not None:
             writer.join(timeout=60)
+        with self._changed:
+            self._closing, self._writer = False, None
+            if self._queue:  # submitted while it was stopping
+                self._start_writer()
 
     def _start_writer(self) -> None:
         if self._writer is None:  # started by the first request, in the serving process
@@ -92,7 +95,7 @@ class GroupCommit(Generic[Request, Answer]):
 
     def _next_group(self) -> list[_Waiting[Request]] | None:
         with self._changed:
-            while not self._queue and not self._closed:
+            while not self._queue and not self._closing:
                 self._changed.wait()
             count = min(self._limit, len(self._queue))
             return [self._queue.popleft() for _ in range(count)] or None
