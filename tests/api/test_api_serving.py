@@ -1,10 +1,14 @@
-"""How `corridor serve` binds its socket: as TCP, so that connections get TCP_NODELAY."""
+"""How `corridor serve` serves: its socket bound as TCP, so that connections get
+TCP_NODELAY; uvloop and httptools under uvicorn."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
 
+import uvloop
+
+from corridor.api import serving
 from corridor.api.serving import _Config, tcp_listener
 
 
@@ -45,3 +49,10 @@ async def _nodelay_of_an_accepted_connection(listener: socket.socket) -> int:
         result = await asyncio.wait_for(accepted, 10)
         writer.close()
     return result
+
+
+def test_the_api_is_served_on_uvloop_and_httptools() -> None:
+    config = serving.server_config("corridor.api.app:create_app", factory=True, workers=1)
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    assert config.get_loop_factory() is uvloop.new_event_loop
