@@ -36,9 +36,19 @@ def tcp_listener(bound: socket.socket) -> socket.socket:
     return listener
 
 
+DEFAULTS: dict[str, Any] = {
+    "loop": "uvloop",
+    "http": "httptools",
+    # uvicorn kills a worker that has not answered its supervisor's ping within this
+    # many seconds (5 by default), and starts another; on a busy box a worker's imports
+    # alone took longer than 5 s, so workers were killed and restarted over and over.
+    "timeout_worker_healthcheck": 30,
+}
+
+
 def server_config(app: str, *, workers: int, **options: Any) -> uvicorn.Config:
     """The uvicorn configuration ``run`` serves ``app`` with."""
-    return _Config(app, workers=workers, **{"loop": "uvloop", "http": "httptools", **options})
+    return _Config(app, workers=workers, **{**DEFAULTS, **options})
 
 
 def run(app: str, *, workers: int, **options: Any) -> None:
