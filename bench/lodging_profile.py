@@ -1,14 +1,17 @@
 """Where one lodging's time goes: the services in one thread, then the same through the
 ASGI app in process, on SQLite (WAL, synchronous=FULL) in a temporary directory.
 
-    python -m bench.lodging_profile [--movements N]
+    python -m bench.lodging_profile [--movements N] [--group G]
 
-Three timings of N distinct lodgings each, interleaved, best of three rounds:
-``reading.lodge`` called directly; the same called through the thread pool as the route
-calls it; and ``POST /movements`` through the app (middlewares, authentication, FastAPI, the JSON
-answer) without sockets or uvicorn. Then the direct calls once more under cProfile: the
-share of each step (cumulative time of the functions named in STEPS) is scaled to the
-unprofiled time. Writes its section of docs/benchmarks.md beside `bench.api_lodging`'s.
+Timings of N distinct lodgings each, interleaved, best of three rounds: ``reading.lodge``
+called directly (one lodging, one transaction: the CLI's and the web console's path);
+``reading.lodge_each`` for one lodging at a time and for groups of G (the API's group
+commit: one transaction and one commit per group); and ``POST /movements`` through the
+app (middlewares, authentication, FastAPI, the group commit's writer thread, the JSON
+answer) without sockets or uvicorn, one request at a time and G at once. Then groups of
+G under cProfile: the share of each step (cumulative time of the functions named in
+STEPS) is scaled to the unprofiled time. Writes its section of docs/benchmarks.md
+beside `bench.api_lodging`'s.
 """
 
 from __future__ import annotations
@@ -31,17 +34,18 @@ from bench.api_lodging import BENCHMARKS, EXAMPLE, HOLDER, write_section
 
 ROUNDS = 3
 
-# (label, file suffix, function name): the steps of a lodging, in the order they run.
+# (label, file suffix, function name): the steps of a lodging in a group, in the order
+# they run.
 STEPS = [
     ("parse the JSON body into a declaration", "store/codec.py", "declaration_from_text"),
     ("validate the declaration", "domain/validation.py", "validate_declaration"),
     ("screen (before the transaction)", "screening_service.py", "prepare"),
     ("open the transaction (gate, BEGIN IMMEDIATE)", "store/unit_of_work.py", "__enter__"),
+    ("the group's MRN serials (one counter update)", "lodging.py", "__init__"),
     ("look the LRN up", "store/repository.py", "find_by_lrn"),
-    ("allocate the MRN serial", "services.py", "_allocate_mrn"),
     ("movement row, its itinerary, event row", "store/repository.py", "add"),
     ("the log entry: build (canonical JSON, commitment)", "ledger/entry.py", "build_entry"),
-    ("the log entry: store (`LogEntryRepository.append`)", "store/log_storage.py", "append"),
+    ("the entries: store and integrate (`append_batch`)", "log_service.py", "append_batch"),
     ("commit (fsync)", "store/unit_of_work.py", "commit"),
     ("close the transaction", "store/unit_of_work.py", "__exit__"),
 ]
@@ -83,21 +87,25 @@ def _per_call_ms(calls: list[bytes], lodge: Callable[[bytes], Any]) -> float:
     return (time.perf_counter() - started) / len(calls) * 1000
 
 
-async def _threaded_ms(calls: list[bytes], lodge: Callable[[bytes], Any]) -> float:
-    from starlette.concurrency import run_in_threadpool
-
+def _grouped_ms(calls: list[bytes], group: int, lodge_each: Callable[[list[bytes]], Any]) -> float:
     started = time.perf_counter()
-    for body in calls:
-        await run_in_threadpool(lodge, body)
+    for start in range(0, len(calls), group):
+        lodge_each(calls[start : start + group])
     return (time.perf_counter() - started) / len(calls) * 1000
 
 
-async def _asgi_ms(app: Any, calls: list[bytes], token: str) -> float:
-    """POST /movements straight into the ASGI app: everything but sockets and uvicorn."""
+async def _asgi_ms(app: Any, calls: list[bytes], token: str, concurrency: int = 1) -> float:
+    """POST /movements straight into the ASGI app, from ``concurrency`` clients at once:
+    everything but sockets and uvicorn."""
+    queue = list(reversed(calls))
+
+    async def client() -> None:
+        while queue:
+            status = await _post(app, queue.pop(), token)
+            assert status == 201, status
+
     started = time.perf_counter()
-    for body in calls:
-        status = await _post(app, body, token)
-        assert status == 201, status
+    await asyncio.gather(*(client() for _ in range(concurrency)))
     return (time.perf_counter() - started) / len(calls) * 1000
 
 
@@ -123,7 +131,8 @@ async def _post(app: Any, body: bytes, token: str) -> int:
 
 
 def _shares(profile: cProfile.Profile) -> tuple[float, list[tuple[str, float]]]:
-    """Total profiled seconds in ``reading.lodge``, and each step's cumulative seconds."""
+    """Total profiled seconds in ``reading.lodge_each`` (parse included), and each step's
+    cumulative seconds."""
     stats: dict[Any, Any] = pstats.Stats(profile).stats  # type: ignore[attr-defined]
 
     def cumulative(suffix: str, name: str) -> float:
@@ -133,15 +142,16 @@ def _shares(profile: cProfile.Profile) -> tuple[float, list[tuple[str, float]]]:
             if function == name and path.replace(os.sep, "/").endswith("corridor/" + suffix)
         )
 
-    total = cumulative("reading.py", "lodge") + cumulative(
+    total = cumulative("reading.py", "lodge_each") + cumulative(
         "store/codec.py", "declaration_from_text"
     )
     return total, [(label, cumulative(suffix, name)) for label, suffix, name in STEPS]
 
 
-def measure(movements: int) -> dict[str, Any]:
+def measure(movements: int, group: int) -> dict[str, Any]:
     from corridor import reading
     from corridor.api.app import create_app
+    from corridor.services import LodgingRequest
     from corridor.store.codec import declaration_from_text
 
     bodies = Bodies()
@@ -152,19 +162,30 @@ def measure(movements: int) -> dict[str, Any]:
             declaration = declaration_from_text(body)
             return reading.lodge(ctx, declaration, principal, pre_lodge=False)
 
+        def lodge_each(calls: list[bytes]) -> Any:
+            requests = [LodgingRequest(declaration_from_text(b), principal) for b in calls]
+            lodged = reading.lodge_each(ctx, requests)
+            assert not [one for one in lodged if isinstance(one, Exception)], lodged
+            return lodged
+
         app = create_app(ctx)
         _per_call_ms(bodies.batch(50), lodge)  # warm up
-        asyncio.run(_asgi_ms(app, bodies.batch(50), token))
-        runs: dict[str, list[float]] = {"direct": [], "threaded": [], "app": []}
+        asyncio.run(_asgi_ms(app, bodies.batch(50), token, group))
+        kinds = ["direct", "one", "group", "app", "app_group"]
+        runs: dict[str, list[float]] = {kind: [] for kind in kinds}
         for _ in range(ROUNDS):  # interleaved, best of each: the box is shared
             runs["direct"].append(_per_call_ms(bodies.batch(movements), lodge))
-            runs["threaded"].append(asyncio.run(_threaded_ms(bodies.batch(movements), lodge)))
+            runs["one"].append(_grouped_ms(bodies.batch(movements), 1, lodge_each))
+            runs["group"].append(_grouped_ms(bodies.batch(movements), group, lodge_each))
             runs["app"].append(asyncio.run(_asgi_ms(app, bodies.batch(movements), token)))
+            runs["app_group"].append(
+                asyncio.run(_asgi_ms(app, bodies.batch(movements), token, group))
+            )
+        app.state.lodgings.close()
         calls = bodies.batch(movements)
         profile = cProfile.Profile()
         profile.enable()
-        for body in calls:
-            lodge(body)
+        _grouped_ms(calls, group, lodge_each)
         profile.disable()
         ctx.close()
     total, steps = _shares(profile)
@@ -173,15 +194,15 @@ def measure(movements: int) -> dict[str, Any]:
 
 
 def report(result: dict[str, Any], args: argparse.Namespace) -> str:
-    direct, total = result["direct"], result["total"]
+    grouped, total, g = result["group"], result["total"], args.group
     rows = [
-        f"| {label} | {seconds / total * direct:.3f} | {seconds / total:.0%} |"
+        f"| {label} | {seconds / total * grouped:.3f} | {seconds / total:.0%} |"
         for label, seconds in result["steps"]
     ]
     counted = sum(seconds for _, seconds in result["steps"])
     rows.append(
-        f"| the rest (event, review items, open_movement, glue) "
-        f"| {(total - counted) / total * direct:.3f} | {(total - counted) / total:.0%} |"
+        f"| the rest (authorisation, savepoints, event, review items, open_movement, glue) "
+        f"| {(total - counted) / total * grouped:.3f} | {(total - counted) / total:.0%} |"
     )
     return "\n".join([
         "## Where a lodging's time goes (`python -m bench.lodging_profile`)",
@@ -189,16 +210,22 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> str:
         f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, load average "
         f"{args.load:.1f} at the start, Python {platform.python_version()}. SQLite (WAL, "
         f"synchronous=FULL) in a temporary directory; {args.movements:,} distinct lodgings "
-        f"for each line, one at a time (no contention); best of {ROUNDS} interleaved rounds.",
+        f"for each line, in one process; best of {ROUNDS} interleaved rounds.",
         "",
         "| one lodging | ms |",
         "|---|---:|",
-        f"| `reading.lodge` called directly (parse included) | {direct:.2f} |",
-        f"| the same through the thread pool, as the route calls it | {result['threaded']:.2f} |",
-        f"| `POST /movements` through the ASGI app (no sockets, no uvicorn) | "
-        f"{result['app']:.2f} |",
+        f"| `reading.lodge` called directly, one at a time (parse included) "
+        f"| {result['direct']:.2f} |",
+        f"| `reading.lodge_each`, a group of one at a time | {result['one']:.2f} |",
+        f"| `reading.lodge_each`, groups of {g} (one transaction, one commit each) "
+        f"| {grouped:.2f} |",
+        f"| `POST /movements` through the ASGI app, one request at a time "
+        f"| {result['app']:.2f} |",
+        f"| `POST /movements` through the ASGI app, {g} requests at once (group commit) "
+        f"| {result['app_group']:.2f} |",
         "",
-        "The direct call, step by step (shares from cProfile, scaled to the unprofiled time):",
+        f"Groups of {g}, step by step, per lodging (shares from cProfile, scaled to the "
+        "unprofiled time):",
         "",
         "| step | ms | share |",
         "|---|---:|---:|",
@@ -208,12 +235,13 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--movements", type=int, default=500)
+    parser.add_argument("--movements", type=int, default=512)
+    parser.add_argument("--group", type=int, default=16, help="lodgings per group")
     parser.add_argument("--no-write", action="store_true", help="print, do not write docs")
     parser.add_argument("--output", type=Path, default=BENCHMARKS, help="the file to update")
     args = parser.parse_args(argv)
     args.load = os.getloadavg()[0]
-    text = report(measure(args.movements), args)
+    text = report(measure(args.movements, args.group), args)
     print(text)
     if not args.no_write:
         write_section("api-profile", text, args.output)
