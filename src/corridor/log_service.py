@@ -98,7 +98,9 @@ def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) 
     lock_sequencer(uow)
     # 2. Entries still pending were appended before ours: they go first, integrated by
     #    the sequencer's steps in this same transaction, so the log keeps append order.
-    while _integrate_pending(ctx, uow, BATCH) is not None:
+    #    (Usually there are none: asking costs one indexed look-up, numbering nothing
+    #    cost several statements, per batch.)
+    while uow.log.has_pending() and _integrate_pending(ctx, uow, BATCH) is not None:
         pass
     storage = _storage(ctx, uow)
     size = _size(storage.read_checkpoint())

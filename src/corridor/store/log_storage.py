@@ -227,6 +227,10 @@ class LogEntryRepository:
         )
         return [_stored(row._mapping) for row in self._connection.execute(query)]
 
+    def has_pending(self) -> bool:
+        """Whether any entry waits for the sequencer (cheaper than counting them)."""
+        return self._connection.execute(_ANY_PENDING).first() is not None
+
     def count_pending(self) -> int:
         query = (
             select(func.count()).select_from(log_entries).where(log_entries.c.log_index.is_(None))
@@ -234,6 +238,7 @@ class LogEntryRepository:
         return int(self._connection.execute(query).scalar_one())
 
 
+_ANY_PENDING = select(log_entries.c.id).where(log_entries.c.log_index.is_(None)).limit(1)
 _ENTRY_COLUMNS = ("log_index", "mrn", "event_sequence", "entry", "salt", "payload", "appended_at")
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
