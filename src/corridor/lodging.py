@@ -107,14 +107,14 @@ class LodgingRequest:
 def lodge_each(ctx: Context, requests: Sequence[LodgingRequest]) -> list[Lodged | Exception]:
     """Group commit: lodge each request as ``lodge`` does and answer each on its own,
     all in ONE transaction that commits once (one fsync for all) and integrates the
-    new entries as ``lodge_many`` does. Each lodging runs in a savepoint: one refused
-    by a rule or by the database gets its error, and the others are lodged all the
-    same. Raises, having lodged nothing, only when the transaction itself fails."""
+    new entries as ``lodge_many`` does. A lodging refused by a rule or by the
+    database gets its error, and the others are lodged all the same (``_open_each``).
+    Raises, having lodged nothing, only when the transaction itself fails."""
     prepared = [_prepare_or_error(ctx, request) for request in requests]
     lodgings = [p for p in prepared if isinstance(p, _Lodging)]
     with ctx.unit_of_work() as uow:
         serials = _SerialBlock(uow, ctx, lodgings)
-        done = [_open_in_savepoint(uow, ctx, lodging, serials) for lodging in lodgings]
+        done = _open_each(uow, ctx, lodgings, serials)
         serials.give_back_unused()
         entries = _new_entries(zip(lodgings, done, strict=True))
         if entries:
@@ -189,6 +189,22 @@ def _open(uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBloc
     return opened
 
 
+def _open_each(
+    uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
+) -> list[_Opened | Exception]:
+    """Open every lodging's movement, each on its own: first all of them under ONE
+    savepoint (two statements per group, not per lodging: on PostgreSQL each is a round
+    trip); if any of them fails, that savepoint is rolled back, the serials rewound, and
+    each is opened again in a savepoint of its own, so that only it fails."""
+    start = serials.position()
+    try:
+        with uow.connection.begin_nested():
+            return [_open(uow, ctx, lodging, serials) for lodging in lodgings]
+    except Exception:  # one of them: find which, undoing none of the others
+        serials.rewind(start)
+    return [_open_in_savepoint(uow, ctx, lodging, serials) for lodging in lodgings]
+
+
 def _open_in_savepoint(
     uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBlock
 ) -> _Opened | Exception:
@@ -238,6 +254,13 @@ class _SerialBlock:
 
     def take(self, lodging: _Lodging) -> None:
         self._next[_counter(self._ctx, lodging)] += 1
+
+    def position(self) -> dict[tuple[int, str], int]:
+        return dict(self._next)
+
+    def rewind(self, position: dict[tuple[int, str], int]) -> None:
+        """Back to ``position``: the lodgings that took serials since were undone."""
+        self._next = dict(position)
 
     def give_back_unused(self) -> None:
         for (year, office), last in self._last.items():
