@@ -134,22 +134,24 @@ LISTS = re.compile(r" or |, ")
 
 
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _patterns(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
     compiled = []
-    for reason, sentence in REFUSALS:
+    for reason, sentence in rows:
         literal = re.escape(reason).replace(r"\{", "{").replace(r"\}", "}")
         compiled.append((re.compile(re.sub(r"{(\w+)}", VALUE, literal)), sentence))
     return tuple(compiled)
 
 
-def sentence_for(reason: str) -> str | None:
-    """The sentence (untranslated) of the row whose shape ``reason`` has, if any."""
-    return next((s for pattern, s in _patterns() if pattern.fullmatch(reason)), None)
+def sentence_for(reason: str, rows: tuple[tuple[str, str], ...] = REFUSALS) -> str | None:
+    """The sentence (untranslated) of the row of ``rows`` whose shape ``reason`` has."""
+    return next((s for pattern, s in _patterns(rows) if pattern.fullmatch(reason)), None)
 
 
-def localise(reason: str, gettext: Callable[[str], str]) -> str:
+def localise(
+    reason: str, gettext: Callable[[str], str], rows: tuple[tuple[str, str], ...] = REFUSALS
+) -> str:
     """``reason`` in the language of ``gettext``; as it is if no row has its shape."""
-    for pattern, sentence in _patterns():
+    for pattern, sentence in _patterns(rows):
         found = pattern.fullmatch(reason)
         if found:
             values = {name: _words(value, gettext) for name, value in found.groupdict().items()}

@@ -4,7 +4,8 @@ removed with htmx, or by posting the form where script is off.
 
 Validation parses the form with the declaration's own parser and applies
 ``validation.declaration_problems`` (what the API does when lodging), and shows every
-problem at its control.
+problem at its control, in the person's language (``lodging_problems``; the JSON twin
+keeps the parser's English words, as the API gives them).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from corridor.web.declaration_form import (
     layout,
     read_form,
 )
+from corridor.web.i18n import gettext_for
+from corridor.web.lodging_problems import localise_problems
 from corridor.web.offers import check_amendment
-from corridor.web.render import WebRoute, language, page, redirect
+from corridor.web.render import WebRoute, language, page, redirect, wants_json
 
 router = APIRouter(prefix="/ui", route_class=WebRoute, include_in_schema=False)
 Caller = Annotated[Principal, Depends(session.current_principal)]
@@ -116,7 +119,8 @@ async def validate(request: Request, ctx: Ctx, principal: Caller) -> Response:
     values = {name: str(value) for name, value in form.items()}
     _, errors = await run_in_threadpool(examine, ctx, values)
     model = {
-        "errors": errors, "fields": list(values), "touched": values.get("touched", "").split(","),
+        "errors": _in_words(request, errors), "fields": list(values),
+        "touched": values.get("touched", "").split(","),
         "descriptions": hs_descriptions(ctx, values),
     }  # fmt: skip
     return page(request, "lodge_problems.html", model, principal)
@@ -202,6 +206,14 @@ def _refused(
     errors: dict[str, str],
     amending: str | None = None,
 ) -> Response:
+    errors = _in_words(request, errors)
     model = form_model(ctx, request, principal, values, errors=errors, amending=amending)
     first = next(iter(errors.values()), "")
     return page(request, "lodge.html", model, principal, status=422, error=first)
+
+
+def _in_words(request: Request, errors: dict[str, str]) -> dict[str, str]:
+    """The problems in the page's language; the JSON twin keeps the parser's words."""
+    if wants_json(request):
+        return errors
+    return localise_problems(errors, gettext_for(language(request)))
