@@ -12,6 +12,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from corridor.documents.qr import dark_runs, qr_matrix
+from corridor.web import quantities
 from corridor.web.labels import LABELS as CODE_WORDS
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def render_pdf(data: DocumentData, t: Callable[[str], str], lang: str) -> bytes:
     _qr(pdf, data.qr_payload)
     _particulars(pdf, data, t, lang)
     _itinerary(pdf, data, t, lang)
-    _goods(pdf, data, t)
+    _goods(pdf, data, t, lang)
     _verification(pdf, data, t)
     return bytes(pdf.output())
 
@@ -164,7 +165,7 @@ def _local_language(data: DocumentData, state: str) -> str:
     return {"AM": "hy", "AZ": "az"}.get(state, data.corridor.languages[0])
 
 
-def _goods(pdf: FPDF, data: DocumentData, t: Callable[[str], str]) -> None:
+def _goods(pdf: FPDF, data: DocumentData, t: Callable[[str], str], lang: str) -> None:
     _heading(pdf, t(LABELS["goods"]))
     declaration = data.movement.declaration
     pdf.set_font("DejaVu", "", 8.5)
@@ -173,10 +174,10 @@ def _goods(pdf: FPDF, data: DocumentData, t: Callable[[str], str]) -> None:
         for item in declaration.items:
             table.row([
                 item.hs_code, item.description, f"{item.packages.count} {item.packages.kind}",
-                str(item.gross_mass_kg),
+                quantities.number(item.gross_mass_kg, lang),
             ])  # fmt: skip
     pdf.ln(1)
-    total = f"{declaration.total_gross_mass_kg} kg"
+    total = quantities.mass_kg(declaration.total_gross_mass_kg, lang)
     _row(pdf, t(LABELS["gross_mass"]), total, pdf.epw)
 
 

@@ -26,6 +26,7 @@ from corridor.domain.principal import Principal
 from corridor.web import session
 from corridor.web.i18n import LANGUAGES, N_, environment, gettext_for, negotiate
 from corridor.web.labels import LABELS
+from corridor.web.quantities import mass_kg, number
 
 JSON = "application/json"
 EXPIRED = N_("This form has expired. Reload the page.")
@@ -108,6 +109,8 @@ def render(
         "here": _here(request),
         "error": error,
         "when": lambda value: when(value, lang),
+        "mass": lambda value: mass_kg(value, lang),
+        "number": lambda value: number(value, lang),
         "label": lambda code: gettext(LABELS[code]) if code in LABELS else code,
         "done": _done(request),
     }
