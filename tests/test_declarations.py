@@ -121,6 +121,8 @@ RULES = [
     ("same-ends", "itinerary.destination", "AZ0HRD01", "itinerary.destination", "must differ"),
     ("wrong-route", "itinerary.en_route", ["AM0NRN01"], "itinerary.en_route", "passes AZ0AGB01"),
     ("seals-twice", "seals", ["A1", "A1"], "seals", "distinct"),
+    ("seal-too-long", "seals", ["A1", "x" * 80], "seals[1]", "1 to 20 letters"),
+    ("seal-with-space", "seals", ["AZ 0001"], "seals[0]", "1 to 20 letters"),
 ]
 
 

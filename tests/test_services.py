@@ -160,6 +160,23 @@ def _last_entry(ctx: Context) -> bytes:
         return bytes(connection.execute(query).scalar_one())
 
 
+@pytest.mark.parametrize("seal", ["x" * 80, "AZ 0001", "-AZ1", "AZ#1"])
+def test_a_seal_number_out_of_shape_is_refused(
+    ctx: Context, declaration: TransitDeclaration, seal: str
+) -> None:
+    mrn = services.lodge(ctx, declaration, carrier(declaration)).movement.mrn
+    services.accept(ctx, mrn, AZ)
+    before = services.get_movement(ctx, mrn)
+    with pytest.raises(InvalidInput, match="is not 1 to 20 letters, digits or"):
+        services.release(ctx, mrn, AZ, seals=("AZ-0001", seal))
+    assert services.get_movement(ctx, mrn) == before
+    services.release(ctx, mrn, AZ, seals=("AZ-0001", "AZ/2026.17", "a" * 20))
+    incident = c.RecordIncident(office="AZ0AGB01", kind=c.IncidentKind.SEAL_BROKEN,
+                                description="torn", new_seals=(seal,))  # fmt: skip
+    with pytest.raises(InvalidInput, match="new seals: seal number"):
+        services.record_incident(ctx, mrn, AZ, incident)
+
+
 def test_unknown_movement(ctx: Context) -> None:
     with pytest.raises(NotFound):
         services.get_movement(ctx, "26AZ0HRD01999999J0")

@@ -224,6 +224,10 @@ def test_a_refused_action_is_shown_on_the_page(
                        data={"csrf": csrf_of(page.text), "seals": "AZ-1, AZ-1"})  # fmt: skip
     assert release.status_code == 422
     assert "each seal number must be given once" in release.text
+    long = web.post(f"/ui/movements/{lodged}/act/release",
+                    data={"csrf": csrf_of(page.text), "seals": "AZ-1\n" + "x" * 80})  # fmt: skip
+    assert long.status_code == 422 and "the seal number" in long.text
+    assert "1 to 20 letters" in long.text
     assert str(services.get_movement(web_ctx, lodged).state) == "accepted"
 
 

@@ -101,7 +101,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def release(
         mrn: str,
-        seal: list[str] = typer.Option(..., "--seal", help="A seal identifier; repeat per seal."),
+        seal: list[str] = typer.Option(
+            ..., "--seal", help="A seal number (1 to 20 letters, digits or - / .); repeat per seal."
+        ),
         time_limit_hours: int | None = typer.Option(None, "--time-limit-hours"),
         office: str | None = OFFICE,
         who: str | None = AS_OPTION,
@@ -153,7 +155,9 @@ def register(app: typer.Typer) -> None:
         description: str = typer.Option(..., "--description"),
         latitude: float | None = typer.Option(None, "--lat"),
         longitude: float | None = typer.Option(None, "--lon"),
-        new_seal: list[str] = typer.Option([], "--new-seal", help="A new seal; repeat per seal."),
+        new_seal: list[str] = typer.Option(
+            [], "--new-seal", help="A new seal's number, as --seal; repeat per seal."
+        ),
         office: str | None = OFFICE,
         who: str | None = AS_OPTION,
     ) -> None:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from corridor.domain.declaration import TransitDeclaration, Transport
 from corridor.domain.errors import InvalidInput, PreconditionFailed
+from corridor.domain.identifiers import seal_number_is_valid
 from corridor.domain.lifecycle import Action
 from corridor.domain.movement import Incident, Movement, Passage
 from corridor.domain.network import Corridor
@@ -404,6 +405,12 @@ def _check_seals(seals: tuple[str, ...], what: str) -> None:
         raise PreconditionFailed(f"{what}: at most {MAX_SEALS} seals")
     if len(set(seals)) != len(seals) or any(not seal.strip() for seal in seals):
         raise PreconditionFailed(f"{what}: seal identifiers must be distinct and non-empty")
+    wrong = next((seal for seal in seals if not seal_number_is_valid(seal)), None)
+    if wrong is not None:
+        raise InvalidInput(
+            f"{what}: seal number {wrong!r} is not 1 to 20 letters, digits or - / . starting "
+            "with a letter or digit"
+        )
 
 
 COMMANDS: dict[Action, type[Command]] = {

@@ -13,6 +13,7 @@ import string
 
 _CONTAINER = re.compile(r"^[A-Z]{3}[UJZR][0-9]{7}$")
 _WAGON = re.compile(r"^[0-9]{12}$")
+_SEAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.-]{0,19}$")
 
 
 def _iso6346_letter_values() -> dict[str, int]:
@@ -52,3 +53,14 @@ def luhn_check_digit(digits: str) -> str:
 def wagon_number_is_valid(number: str) -> bool:
     """A 12-digit UIC wagon number whose last digit checks the first eleven."""
     return bool(_WAGON.match(number)) and luhn_check_digit(number[:11]) == number[11]
+
+
+def seal_number_is_valid(number: str) -> bool:
+    """A seal's number as printed on it (ISO 17712 leaves the format to the maker): 1 to
+    20 letters, digits or - / . starting with a letter or digit, so that what an officer
+    types or scans fits the log and the document.
+
+    >>> seal_number_is_valid("AZ-0001"), seal_number_is_valid("x" * 80)
+    (True, False)
+    """
+    return bool(_SEAL.match(number))

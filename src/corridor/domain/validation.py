@@ -20,7 +20,11 @@ from corridor.domain.declaration import (
     Transport,
 )
 from corridor.domain.errors import InvalidDeclaration
-from corridor.domain.identifiers import container_number_is_valid, wagon_number_is_valid
+from corridor.domain.identifiers import (
+    container_number_is_valid,
+    seal_number_is_valid,
+    wagon_number_is_valid,
+)
 from corridor.domain.network import Corridor, Mode, OfficeFunction
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -84,6 +88,12 @@ def _header(declaration: TransitDeclaration) -> Iterator[Problem]:
     yield from _currency("guarantee.amount.currency", guarantee.amount.currency)
     if len(set(declaration.seals)) != len(declaration.seals):
         yield "seals", "seal identifiers must be distinct"
+    for index, seal in enumerate(declaration.seals):
+        if not seal_number_is_valid(seal):
+            yield (
+                f"seals[{index}]",
+                f"{seal!r} is not 1 to 20 letters, digits or - / . starting with a letter or digit",
+            )
     if declaration.representative is not None:
         yield from _party("representative", declaration.representative)
 

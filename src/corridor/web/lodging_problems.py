@@ -39,6 +39,9 @@ PROBLEMS: tuple[tuple[str, str], ...] = (
      N_("Must be more than zero and at most the gross mass.")),
     ("cannot be negative", N_("Cannot be negative.")),
     ("seal identifiers must be distinct", N_("Each seal number must be given once.")),
+    ("{seal} is not 1 to 20 letters, digits or - / . starting with a letter or digit",
+     N_("%(seal)s is not a seal number: 1 to 20 letters, digits or - / ., starting with a "
+        "letter or a digit.")),
     ("is required for road transport", N_("This is required for road transport.")),
     ("must be omitted for road transport", N_("Leave this out for road transport.")),
     ("rail transport needs at least one wagon", N_("Rail transport needs at least one wagon.")),

@@ -54,6 +54,10 @@ REFUSALS: tuple[tuple[str, str], ...] = (
      N_("The time limit (%(limit)s) has not passed.")),
     ("{what} needs at least one seal", N_("%(what)s: at least one seal is needed.")),
     ("{what}: at most {count} seals", N_("%(what)s: at most %(count)s seals.")),
+    ("{what}: seal number {seal} is not 1 to 20 letters, digits or - / . starting with a "
+     "letter or digit",
+     N_("%(what)s: the seal number %(seal)s is not 1 to 20 letters, digits or - / ., starting "
+        "with a letter or a digit.")),
     ("{what}: seal identifiers must be distinct and non-empty",
      N_("%(what)s: each seal number must be given once, and none may be empty.")),
     ("an amendment cannot change the holder", N_("An amendment cannot change the holder.")),
