@@ -9,8 +9,10 @@ import re
 from corridor_web_testing import csrf_of, sign_in
 from fastapi.testclient import TestClient
 
-from corridor import services
+from corridor import accounts, services
 from corridor.bootstrap import Context
+from corridor.domain.network import Role
+from corridor.domain.principal import Principal
 
 JSON = {"Accept": "application/json"}
 
@@ -58,3 +60,32 @@ def test_a_movement_s_whole_life_through_the_forms(
     ]  # fmt: skip
     assert done["incidents"][0]["endorsed_by"]
     assert str(services.get_movement(web_ctx, lodged).state) == "discharged"
+
+
+def test_a_front_office_where_only_customs_record_is_told_why(
+    web: TestClient, web_ctx: Context, lodged: str
+) -> None:
+    customs = Principal("az-officer", Role.CUSTOMS, state="AZ")
+    services.accept(web_ctx, lodged, customs)
+    services.release(web_ctx, lodged, customs, seals=("AZ-1",))
+    gate = accounts.add_principal(
+        web_ctx, Principal("agb-gate", Role.FRONT_OFFICE, office="AZ0AGB01")
+    )
+    sign_in(web, gate.token)
+    page = web.get(f"/ui/checkpoint/{lodged}")
+    assert "/act/record_passage" not in page.text
+    why = web.get(f"/ui/checkpoint/{lodged}", headers=JSON).json()["no_passage_because"]
+    assert (
+        why == "At AZ0AGB01, “Record passage (seals intact)” is for customs, not for front office."
+    )
+    assert why in page.text
+    sign_in(web, gate.token, lang="az")
+    shown = web.get(f"/ui/checkpoint/{lodged}").text
+    assert "AZ0AGB01 idarəsində" in shown and "gömrük üçündür" in shown
+    nrn = web_ctx.corridor.office("AM0NRN01")
+    assert Role.FRONT_OFFICE in nrn.record  # where the front office records, nothing to say
+    sign_in(
+        web,
+        accounts.add_principal(web_ctx, Principal("n", Role.FRONT_OFFICE, office=nrn.code)).token,
+    )
+    assert web.get(f"/ui/checkpoint/{lodged}", headers=JSON).json()["no_passage_because"] is None

@@ -12,7 +12,12 @@ from datetime import datetime
 
 from corridor.domain import commands as c
 from corridor.domain.authorisation import authorise, itinerary_offices
-from corridor.domain.errors import IllegalTransition, NotAuthorised, PreconditionFailed
+from corridor.domain.errors import (
+    CorridorError,
+    IllegalTransition,
+    NotAuthorised,
+    PreconditionFailed,
+)
 from corridor.domain.lifecycle import Action, Place, actions_from, transition_for
 from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor
@@ -78,15 +83,28 @@ def _may(
     office: str | None,
     now: datetime,
 ) -> bool:
+    return refusal(corridor, movement, action, principal, office, now) is None
+
+
+def refusal(
+    corridor: Corridor,
+    movement: Movement,
+    action: Action,
+    principal: Principal,
+    office: str | None,
+    now: datetime,
+) -> CorridorError | None:
+    """The domain's reason why ``principal`` may not take ``action`` at ``office`` now
+    (the state, who records there, a passage already recorded...); None if it may."""
     try:
         authorise(
             corridor, movement.declaration, transition_for(movement.state, action), principal,
             office,
         )  # fmt: skip
         _check_if_plain(movement, action, office, now, corridor)
-    except (NotAuthorised, PreconditionFailed):
-        return False
-    return True
+    except (IllegalTransition, NotAuthorised, PreconditionFailed) as error:
+        return error
+    return None
 
 
 def _check_if_plain(

@@ -9,14 +9,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from corridor import log_service
+from corridor import log_service, reading
 from corridor.bootstrap import Context
-from corridor.domain.errors import InvalidInput
+from corridor.domain.errors import CorridorError, InvalidInput
+from corridor.domain.lifecycle import Action
 from corridor.domain.mrn import MovementReference
 from corridor.domain.principal import Principal
 from corridor.ledger.proof import ReceiptError, parse_receipt
-from corridor.web import session
-from corridor.web.render import WebRoute, page, redirect
+from corridor.web import offers, session
+from corridor.web.render import WebRoute, page, redirect, refusal
 from corridor.web.routes.movements import movement_model
 
 router = APIRouter(prefix="/ui", route_class=WebRoute, include_in_schema=False)
@@ -61,4 +62,18 @@ def _mrn_in_receipt(text: str) -> str:
 @router.get("/checkpoint/{mrn}")
 def checkpoint_movement(mrn: str, request: Request, ctx: Ctx, principal: Caller) -> Response:
     model = movement_model(ctx, mrn, principal, request)
+    why = _why_no_passage(ctx, mrn, principal)
+    model["no_passage_because"] = refusal(request, why) if why else None
     return page(request, "checkpoint_movement.html", model, principal)
+
+
+def _why_no_passage(ctx: Context, mrn: str, principal: Principal) -> CorridorError | None:
+    """Why the officer of one office (the front office) may not record a passage of this
+    movement there: at Azerbaijan's checkpoints only customs record; or it is recorded
+    already, or the movement is not under way (the domain's reason)."""
+    if principal.office is None:
+        return None
+    movement = reading.get_movement(ctx, mrn, principal)
+    return offers.refusal(
+        ctx.corridor, movement, Action.RECORD_PASSAGE, principal, principal.office, ctx.now()
+    )
