@@ -83,3 +83,16 @@ def test_release_is_refused_while_a_hit_is_open(cli: CliRunner, tmp_path: Path) 
     assert cli("screen", "dismiss", str(item["id"]), "--note", "a farm cooperative")[0] == 0
     code, out, err = cli("release", mrn, "--seal", "AZ-1")
     assert code == 0 and "released" in out, err
+
+
+def test_an_amendment_without_the_party_withdraws_its_hit(cli: CliRunner, tmp_path: Path) -> None:
+    mrn = _lodge_hit(cli, tmp_path, "CLI-1")
+    clean = tmp_path / "clean.json"
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8")) | {"lrn": "CLI-1"}
+    clean.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, _, err = cli("amend", mrn, str(clean))
+    assert code == 0, err
+    [item] = json.loads(cli("screen", "reviews", "--state", "withdrawn", "--json")[1])
+    assert (item["mrn"], item["note"]) == (mrn, "no longer raised: the amendment removed the party")
+    shown = json.loads(cli("movements", "show", mrn, "--json")[1])
+    assert shown["movement"]["risk"]["channel"] == "green"  # screened again, not dropped

@@ -188,3 +188,73 @@ def test_an_amendment_within_the_state_keeps_the_decisions(
     amended = services.amend(ctx, mrn, declaration_from_json(data), holder)
     assert amended.risk is not None and amended.risk.channel is Channel.RED
     assert [i.state for i in _items(ctx, mrn)] == [ReviewState.CONFIRMED]
+
+
+def _amend(ctx: Context, data: dict[str, Any], mrn: str, **parties: Any) -> None:
+    data = copy.deepcopy(data) | {"lrn": "RV-1"}
+    data["consignments"][0] |= parties
+    holder = Principal("carrier", Role.CARRIER, holder=data["holder"]["identification_number"])
+    services.amend(ctx, mrn, declaration_from_json(data), holder)
+
+
+CLEAN = {"name": "Göygöl Bağları MMC", "country": "AZ"}
+
+
+def test_an_amendment_that_drops_the_party_withdraws_its_open_hit(
+    ctx: Context, declaration_data: dict[str, Any]
+) -> None:
+    mrn = _lodge(ctx, declaration_data, "RV-1", LISTED)
+    [item] = _items(ctx, mrn)
+    _amend(ctx, declaration_data, mrn, consignee=CLEAN, consignor=NAMESAKE)
+
+    withdrawn, raised = _items(ctx, mrn)
+    assert (withdrawn.id, withdrawn.state) == (item.id, ReviewState.WITHDRAWN)
+    assert withdrawn.note == "no longer raised: the amendment removed the party"
+    assert withdrawn.decided_by == "carrier" and withdrawn.decided_at is not None
+    assert (raised.party_role, raised.entity_id, raised.state) == (
+        "consignor", "own-2", ReviewState.OPEN,
+    )  # fmt: skip
+    assert _channel(ctx, mrn) is Channel.YELLOW  # the namesake's hit, not the listed one's
+    with ctx.unit_of_work() as uow:
+        assert uow.reviews.count_open(mrn) == 1
+    with pytest.raises(Conflict, match="already withdrawn"):
+        review_service.dismiss(ctx, withdrawn.id or 0, AZ, note="too late")
+
+    again = _lodge(ctx, declaration_data, "RV-2", LISTED)  # nothing was remembered
+    assert [i.state for i in _items(ctx, again)] == [ReviewState.OPEN]
+    event = services.movement_history(ctx, mrn)[-1]
+    assert event.action is Action.AMEND and event.details["withdrawn_reviews"] == [item.id]
+
+
+def test_a_withdrawn_hit_raised_by_a_later_amendment_opens_again(
+    ctx: Context, declaration_data: dict[str, Any]
+) -> None:
+    mrn = _lodge(ctx, declaration_data, "RV-1", LISTED)
+    [item] = _items(ctx, mrn)
+    _amend(ctx, declaration_data, mrn, consignee=CLEAN)
+    assert [i.state for i in _items(ctx, mrn)] == [ReviewState.WITHDRAWN]
+    assert _channel(ctx, mrn) is Channel.GREEN
+    _amend(ctx, declaration_data, mrn, consignee=LISTED)
+    [reopened] = _items(ctx, mrn)
+    assert (reopened.id, reopened.state, reopened.decided_by) == (item.id, ReviewState.OPEN, None)
+    assert _channel(ctx, mrn) is Channel.RED
+    log_service.integrate_all(ctx)
+    assert log_service.verify(ctx).commitments_checked == 3
+
+
+def test_a_party_that_no_longer_resembles_the_entity_is_withdrawn_and_decisions_stand(
+    ctx: Context, declaration_data: dict[str, Any]
+) -> None:
+    registered = LISTED | {"identifiers": {"tin": "2201234567"}}
+    mrn = _lodge(ctx, declaration_data, "RV-1", registered)
+    [item] = _items(ctx, mrn)
+    renamed = CLEAN | {"identifiers": {"tin": "2201234567"}}  # the same party, its true name
+    _amend(ctx, declaration_data, mrn, consignee=renamed, consignor=NAMESAKE)
+    [withdrawn, namesake] = _items(ctx, mrn)
+    assert withdrawn.id == item.id and withdrawn.state is ReviewState.WITHDRAWN
+    assert withdrawn.note.endswith("no longer resembles the listed entity")
+    assert namesake.id is not None
+    review_service.confirm(ctx, namesake.id, AZ, note="the listed company's Turkish arm")
+    _amend(ctx, declaration_data, mrn, consignee=renamed)  # the confirmed party goes too
+    assert [i.state for i in _items(ctx, mrn)] == [ReviewState.WITHDRAWN, ReviewState.CONFIRMED]
+    assert _channel(ctx, mrn) is Channel.GREEN  # the channel follows the reasons left

@@ -15,8 +15,8 @@ from corridor.domain.risk import Channel, RiskAssessment, RiskReason
 from corridor.screening.engine import Assessment, Screened, ScreeningEngine
 from corridor.screening.goods import GoodsReference
 from corridor.screening.lists import ListSource, WatchListSet
-from corridor.screening.parties import Dismissal
-from corridor.screening.review import ReviewItem, review_items
+from corridor.screening.parties import Dismissal, party_key
+from corridor.screening.review import HitKey, ReviewItem, review_items
 from corridor.screening.rules import ScreeningConfig
 from corridor.screening.subject import ScreenedGoods, ScreenedParty, ScreeningSubject
 
@@ -40,7 +40,8 @@ class Screening:
         subject = subject_for(UNALLOCATED, declaration, corridor)
         screened = self.engine.screen(subject, self.lists.current)
         state = corridor.office(declaration.itinerary.departure).state
-        return PreparedScreening(self, screened, state)
+        parties = frozenset((party.role, party_key(party)) for party in subject.parties)
+        return PreparedScreening(self, screened, state, parties)
 
 
 UNALLOCATED = ""
@@ -56,6 +57,8 @@ class PreparedScreening:
     screened: Screened
     state: str
     """The state of the office of departure: its remembered dismissals apply."""
+    parties: frozenset[tuple[str, str]] = frozenset()
+    """The declaration's parties screened, as (role, party key)."""
 
     def of(
         self, mrn: str, remembered: RememberedDismissals = lambda state, keys: ()
@@ -70,7 +73,11 @@ class PreparedScreening:
             screened = screened.without(remembered(self.state, keys))
         engine, seed = self.screening.engine, self.screening.seed
         assessment = engine.conclude(screened, mrn, seed=seed)
-        return ScreeningOutcome(risk_of(assessment), review_items(assessment))
+        arising = frozenset(
+            (hit.party.role, hit.party_key, hit.match.entity.entity_id)
+            for hit in (*screened.hits, *screened.suppressed)
+        )
+        return ScreeningOutcome(risk_of(assessment), review_items(assessment), arising)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,8 @@ class ScreeningOutcome:
 
     risk: RiskAssessment
     review_items: list[ReviewItem]
+    arising: frozenset[HitKey] = frozenset()
+    """Every hit the declaration gives, raised or suppressed by a remembered dismissal."""
 
 
 def build_screening(

@@ -29,6 +29,7 @@ from corridor.lodging import lodge as lodge
 from corridor.lodging import lodge_each as lodge_each
 from corridor.lodging import lodge_many as lodge_many
 from corridor.lodging import log_entry
+from corridor.screening import review
 from corridor.screening.review import ReviewItem, ReviewState
 from corridor.store.repository import MovementFilter
 from corridor.store.unit_of_work import UnitOfWork
@@ -42,7 +43,10 @@ def amend(
     """Replace the declaration; it is screened again. Remembered dismissals apply, new
     hits join the review queue, and decisions already taken on this movement's hits stand,
     unless the amendment moves the office of departure to another state: that state's
-    customs decide its hits afresh (the earlier state's decisions are re-opened)."""
+    customs decide its hits afresh (the earlier state's decisions are re-opened). Open
+    items whose hit no longer arises (the party was removed, or no longer resembles the
+    listed entity) are withdrawn: closed undecided, nothing remembered, their ids in the
+    amendment's event; a withdrawn hit raised by a later amendment opens again."""
     declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
     mrn = _normalise(mrn)
     screening = ctx.screening.prepare(declaration, ctx.corridor)  # before the lock, as lodge
@@ -50,8 +54,13 @@ def amend(
         screened = screening.of(mrn, uow.reviews.dismissals)
         if _departure_state(ctx, uow.movements.get(mrn).declaration) != screening.state:
             uow.reviews.reopen(screened.review_items)
-        risk = _with_decisions(screened.risk, uow.reviews.for_movement(mrn))
-        after = apply(uow, ctx, mrn, c.Amend(declaration=declaration, risk=risk), principal)
+        items = uow.reviews.for_movement(mrn)
+        gone = review.withdrawn(items, screened.arising, screening.parties, principal.id, ctx.now())
+        risk = _with_decisions(screened.risk, items)
+        command = c.Amend(declaration=declaration, risk=risk, withdrawn=_ids(gone))
+        after = apply(uow, ctx, mrn, command, principal)
+        uow.reviews.withdraw(gone)  # hits no longer raised hold nothing back
+        uow.reviews.reopen(review.raised_again(items, screened.review_items))
         uow.reviews.add(screened.review_items, ctx.now())
         uow.commit()
     return after
@@ -224,9 +233,13 @@ def _append_to_log(uow: UnitOfWork, movement: Movement, event: MovementEvent) ->
 
 def _with_decisions(risk: RiskAssessment, items: list[ReviewItem]) -> RiskAssessment:
     for item in items:
-        if item.state is not ReviewState.OPEN:
+        if item.state in DECISIONS:
             risk = risk.reviewed(item.entity_id, item.party_key, DECISIONS[item.state])
     return risk
+
+
+def _ids(items: list[ReviewItem]) -> tuple[int, ...]:
+    return tuple(item.id for item in items if item.id is not None)
 
 
 def _departure_state(ctx: Context, declaration: TransitDeclaration) -> str:

@@ -205,3 +205,26 @@ def test_an_amendment_to_the_other_state_reopens_a_dismissed_hit(
     assert amended.status_code == 200, amended.text
     reopened = client.get(f"/screening/reviews/{item}", headers=bearer(tokens["customs_am"]))
     assert reopened.json()["state"] == "open" and reopened.json()["decided_by"] is None
+
+
+def test_an_amendment_that_drops_the_party_withdraws_its_hit_and_frees_release(
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    az = bearer(tokens["customs_az"])
+    item = _hit(api_ctx, "A")
+    mrn = client.get(f"/screening/reviews/{item}", headers=az).json()["mrn"]
+    data = declaration_json("HIT-1", HOLDER_A, "AZ0HRD01", "AZ0NAX01")  # the listed one gone
+    amended = client.post(f"/movements/{mrn}/amend", json=data, headers=bearer(tokens["carrier_a"]))
+    assert amended.status_code == 200, amended.text
+    risk = services.get_movement(api_ctx, mrn).risk
+    assert risk is not None and risk.channel == "green"
+    listed = client.get("/screening/reviews?state=withdrawn", headers=bearer(tokens["operator"]))
+    [withdrawn] = listed.json()["items"]
+    assert (withdrawn["id"], withdrawn["state"]) == (item, "withdrawn")
+    assert withdrawn["note"] == "no longer raised: the amendment removed the party"
+    assert client.get("/screening/reviews?state=open", headers=az).json()["items"] == []
+    dismiss = client.post(f"/screening/reviews/{item}/dismiss", json={"note": "x"}, headers=az)
+    assert dismiss.status_code == 409
+    assert client.post(f"/movements/{mrn}/accept", headers=az).status_code == 200
+    released = client.post(f"/movements/{mrn}/release", json=RELEASE, headers=az)
+    assert released.status_code == 200, released.text

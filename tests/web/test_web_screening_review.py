@@ -11,6 +11,9 @@ from fastapi.testclient import TestClient
 
 from corridor import services
 from corridor.bootstrap import Context
+from corridor.domain.network import Role
+from corridor.domain.principal import Principal
+from corridor.store.codec import declaration_from_json
 
 JSON = {"Accept": "application/json"}
 
@@ -73,3 +76,19 @@ def test_release_with_an_open_hit_is_refused_on_the_movement_page(
     assert release.status_code == 409
     assert "1 screening hit is still open" in release.text and mrn in release.text
     assert services.get_movement(web_ctx, mrn) == before
+
+
+def test_a_hit_withdrawn_by_an_amendment_is_listed_as_such(
+    web: TestClient, web_ctx: Context, people: dict[str, str], declaration_data: dict[str, Any]
+) -> None:
+    mrn = _lodge_hit(web_ctx, declaration_data)
+    data = copy.deepcopy(declaration_data) | {"lrn": "KHZ-HIT-1"}
+    movement = services.get_movement(web_ctx, mrn)
+    holder = Principal("carrier", Role.CARRIER, holder=movement.holder)
+    services.amend(web_ctx, mrn, declaration_from_json(data), holder)
+    sign_in(web, people["customs_az"], lang="ru")
+    assert web.get("/ui/screening", headers=JSON).json()["reviews"] == []
+    [item] = web.get("/ui/screening?state=withdrawn", headers=JSON).json()["reviews"]
+    assert (item["mrn"], item["state"], item["may_decide"]) == (mrn, "withdrawn", False)
+    page = web.get("/ui/screening?state=withdrawn").text
+    assert "снято" in page and "no longer raised: the amendment removed the party" in page

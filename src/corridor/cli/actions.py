@@ -26,7 +26,10 @@ def run(mrn: str, command: c.Command, who: str | None) -> None:
     try:
         movement = services.get_movement(ctx, mrn)
         principal = parse_principal(who) if who else default_principal(ctx, movement, command)
-        after = services.act(ctx, mrn, command, principal)
+        if isinstance(command, c.Amend):  # screened again, its review queue settled
+            after = services.amend(ctx, mrn, command.declaration, principal)
+        else:
+            after = services.act(ctx, mrn, command, principal)
     finally:
         ctx.close()
     console.print(f"{after.mrn}: {command.action} → [bold]{after.state}[/bold] (by {principal})")

@@ -66,6 +66,8 @@ class Amend(Command):
     action = Action.AMEND
     declaration: TransitDeclaration
     risk: RiskAssessment | None = None
+    withdrawn: tuple[int, ...] = ()
+    """The review items of hits the amended declaration no longer raises (services')."""
 
     def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
         old, new = movement.declaration, self.declaration
@@ -80,6 +82,8 @@ class Amend(Command):
         details: Details = {"amended": True}
         if self.risk is not None:
             details["channel"] = str(self.risk.channel)
+        if self.withdrawn:
+            details["withdrawn_reviews"] = list(self.withdrawn)
         return {"declaration": self.declaration, "risk": self.risk}, details
 
 

@@ -7,6 +7,7 @@ checked by the services layer). Confirming keeps the hit; dismissing it yields t
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
@@ -19,6 +20,17 @@ class ReviewState(Enum):
     OPEN = "open"  # waiting for a decision
     CONFIRMED = "confirmed"  # the party is the listed entity (or cannot be cleared)
     DISMISSED = "dismissed"  # a false positive; remembered for this entity and party
+    WITHDRAWN = "withdrawn"  # no longer raised: an amendment removed the party (or the
+    # resemblance); closed without a decision, and nothing is remembered
+
+
+HitKey = tuple[str, str, str]
+"""What identifies a hit within a movement: (party role, party key, listed entity id)."""
+
+WITHDRAWN_NOTES = {
+    False: "no longer raised: the amendment removed the party",
+    True: "no longer raised: the party, as amended, no longer resembles the listed entity",
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,10 @@ class ReviewItem:
     @property
     def dismissal(self) -> Dismissal:
         return (self.entity_id, self.party_key)
+
+    @property
+    def hit(self) -> HitKey:
+        return (self.party_role, self.party_key, self.entity_id)
 
 
 class ReviewError(ValueError):
@@ -76,6 +92,34 @@ def dismiss(
         raise ReviewError("a dismissal needs a note saying why the hit is a false positive")
     decided = replace(item, state=ReviewState.DISMISSED, decided_by=by, decided_at=at, note=note)
     return decided, decided.dismissal
+
+
+def withdrawn(
+    items: Iterable[ReviewItem],
+    arising: Collection[HitKey],
+    parties: Collection[tuple[str, str]],
+    by: str,
+    at: datetime,
+) -> list[ReviewItem]:
+    """The open items an amendment closes: their hit no longer arises (neither raised
+    nor suppressed by a remembered dismissal). ``parties``: the (role, key) pairs of the
+    amended declaration, to say whether the party went or only its resemblance."""
+    return [
+        _withdraw(item, by, at, party_remains=(item.party_role, item.party_key) in parties)
+        for item in items
+        if item.state is ReviewState.OPEN and item.hit not in arising
+    ]
+
+
+def _withdraw(item: ReviewItem, by: str, at: datetime, party_remains: bool) -> ReviewItem:
+    note = WITHDRAWN_NOTES[party_remains]
+    return replace(item, state=ReviewState.WITHDRAWN, decided_by=by, decided_at=at, note=note)
+
+
+def raised_again(items: Iterable[ReviewItem], raised: Iterable[ReviewItem]) -> list[ReviewItem]:
+    """The withdrawn items whose hit an amendment raises again: they open once more."""
+    hits = {item.hit for item in raised}
+    return [i for i in items if i.state is ReviewState.WITHDRAWN and i.hit in hits]
 
 
 def _require_open(item: ReviewItem) -> None:

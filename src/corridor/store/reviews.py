@@ -81,6 +81,11 @@ class ReviewRepository:
         if self._connection.execute(statement).rowcount != 1:
             raise Conflict(f"screening review {item.id} was decided by someone else; reload")
 
+    def withdraw(self, items: Iterable[ReviewItem]) -> None:
+        """Close open items whose hit an amendment no longer raises (``review.withdrawn``)."""
+        for item in items:
+            self.decide(item)
+
     def reopen(self, items: Iterable[ReviewItem]) -> None:
         """Open again the decided items of these hits (same movement, party and listed
         entity): a decision that no longer holds, its record kept in the movement's log."""

@@ -71,4 +71,5 @@ LABELS: dict[str, str] = {
     "open": N_("open"),
     "confirmed": N_("confirmed"),
     "dismissed": N_("dismissed"),
+    "withdrawn": N_("withdrawn"),
 }

@@ -46,7 +46,7 @@ def list_reviews(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ReviewPage:
     """Watch-list hits of the movements the caller may see (customs, operator), oldest
-    first, ``limit`` at a time; ``state`` (repeatable): open, confirmed, dismissed."""
+    first, ``limit`` at a time; ``state`` (repeatable): open, confirmed, dismissed, withdrawn."""
     selection = ReviewFilter(
         states=tuple(state or ()), mrn=None if mrn is None else mrn.strip().upper(),
         after=_decode_cursor(cursor), limit=limit + 1,
