@@ -89,6 +89,13 @@ def command_for(movement: Movement, action: Action) -> c.Command:
             party_key="name:ordubad agro|AZ|",
             note="another company of that name",
         ),
+        Action.REVOKE_DISMISSAL: c.RevokeDismissal(
+            office=office,
+            dismissal=1,
+            entity_id="own-2",
+            party_key="name:ordubad agro|AZ|",
+            note="the registry shows it is the listed company",
+        ),
     }
     return payloads[action]
 

@@ -96,3 +96,52 @@ def test_an_amendment_without_the_party_withdraws_its_hit(cli: CliRunner, tmp_pa
     assert (item["mrn"], item["note"]) == (mrn, "no longer raised: the amendment removed the party")
     shown = json.loads(cli("movements", "show", mrn, "--json")[1])
     assert shown["movement"]["risk"]["channel"] == "green"  # screened again, not dropped
+
+
+def test_list_and_revoke_a_dismissal_then_the_party_hits_again(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    _lodge_hit(cli, tmp_path, "CLI-1")
+    [item] = json.loads(cli("screen", "reviews", "--json")[1])
+    assert cli("screen", "dismiss", str(item["id"]), "--note", "a farm cooperative")[0] == 0
+    [kept] = json.loads(cli("screen", "dismissals", "--in-force", "--json")[1])
+    assert (kept["review_id"], kept["state"], kept["in_force"]) == (item["id"], "AZ", True)
+    code, out, err = cli("screen", "revoke", str(kept["id"]), "--note", "the registry says so")
+    assert code == 0 and "revoked by customs:cli@AZ" in out, err
+    [revoked] = json.loads(cli("screen", "dismissals", "--revoked", "--json")[1])
+    assert (revoked["id"], revoked["revocation_note"]) == (kept["id"], "the registry says so")
+    mrn = _lodge_hit(cli, tmp_path, "CLI-2")
+    assert [
+        i["state"] for i in json.loads(cli("screen", "reviews", "--mrn", mrn, "--json")[1])
+    ] == ["open"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("screen", "revoke", "{id}"), "needs a note"),
+        (("screen", "revoke", "{id}", "--note", "x", "--as", "customs@AM"), "jurisdiction"),
+        (("screen", "revoke", "{id}", "--note", "x", "--as", "operator"), "not operator"),
+        (("screen", "revoke", "999", "--note", "x"), "no remembered dismissal 999"),
+    ],
+)
+def test_bad_revocations_get_one_line_exit_2_and_change_nothing(
+    cli: CliRunner, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    _lodge_hit(cli, tmp_path, "CLI-1")
+    [item] = json.loads(cli("screen", "reviews", "--json")[1])
+    assert cli("screen", "dismiss", str(item["id"]), "--note", "a farm cooperative")[0] == 0
+    [kept] = json.loads(cli("screen", "dismissals", "--json")[1])
+    code, _, err = cli(*(a.format(id=kept["id"]) for a in args))
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert json.loads(cli("screen", "dismissals", "--json")[1]) == [kept]
+
+
+def test_revoking_twice_is_refused(cli: CliRunner, tmp_path: Path) -> None:
+    _lodge_hit(cli, tmp_path, "CLI-1")
+    [item] = json.loads(cli("screen", "reviews", "--json")[1])
+    assert cli("screen", "dismiss", str(item["id"]), "--note", "a farm cooperative")[0] == 0
+    [kept] = json.loads(cli("screen", "dismissals", "--json")[1])
+    assert cli("screen", "revoke", str(kept["id"]), "--note", "registry")[0] == 0
+    code, _, err = cli("screen", "revoke", str(kept["id"]), "--note", "again")
+    assert code == 2 and "already revoked" in err, err

@@ -121,8 +121,9 @@ def test_lodging_only_creates() -> None:
 
 
 def test_final_states_have_no_way_out() -> None:
-    for state in FINAL_STATES:
-        assert actions_from(state) == ()
+    for state in FINAL_STATES:  # a remembered dismissal may be revoked whatever the state
+        assert actions_from(state) == (Action.REVOKE_DISMISSAL,)
+        assert transition_for(state, Action.REVOKE_DISMISSAL).target is None
     for state in set(MovementState) - FINAL_STATES:
         assert actions_from(state), f"{state} is a dead end but not final"
 

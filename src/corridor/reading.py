@@ -28,9 +28,9 @@ from corridor.domain.visibility import (
     require_reading,
     require_visible,
 )
-from corridor.screening.review import ReviewItem
+from corridor.screening.review import RememberedDismissal, ReviewItem
 from corridor.store.repository import MovementFilter
-from corridor.store.reviews import ReviewFilter
+from corridor.store.reviews import DismissalFilter, ReviewFilter
 
 
 def get_movement(ctx: Context, mrn: str, principal: Principal) -> Movement:
@@ -152,3 +152,37 @@ def decide_review(
     principal may decide it (``review_hit`` in the lifecycle table)."""
     get_review(ctx, review_id, principal)
     return review_service.decide(ctx, review_id, decision, principal, note)
+
+
+def list_dismissals(
+    ctx: Context, selection: DismissalFilter, principal: Principal
+) -> list[RememberedDismissal]:
+    """The remembered dismissals made on the movements ``principal`` may see, by id."""
+    require_reading(principal, Reading.SCREENING)
+    scope = movement_scope(ctx.corridor, principal)
+    if not scope.everything:
+        if not scope.offices:
+            return []
+        selection = replace(selection, within=scope.offices)
+    return review_service.list_dismissals(ctx, selection)
+
+
+def get_dismissal(ctx: Context, dismissal_id: int, principal: Principal) -> RememberedDismissal:
+    """One remembered dismissal, if ``principal`` may read screening and see the movement
+    whose review made it (else not found, as for one that does not exist)."""
+    require_reading(principal, Reading.SCREENING)
+    dismissal = review_service.get_dismissal(ctx, dismissal_id)
+    try:
+        get_movement(ctx, dismissal.mrn, principal)
+    except NotFound:
+        raise NotFound(f"no remembered dismissal {dismissal_id}") from None
+    return dismissal
+
+
+def revoke_dismissal(
+    ctx: Context, dismissal_id: int, principal: Principal, note: str
+) -> RememberedDismissal:
+    """Revoke a dismissal the principal may see; the domain decides whether this principal
+    may (``revoke_dismissal`` in the lifecycle table)."""
+    get_dismissal(ctx, dismissal_id, principal)
+    return review_service.revoke(ctx, dismissal_id, principal, note)

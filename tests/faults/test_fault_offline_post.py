@@ -148,7 +148,7 @@ def test_a_post_queues_only_what_the_api_takes_at_its_action_routes(
         if "actions" in operations.get("post", {}).get("tags", ())
     }
     assert {str(action) for action in Action} - routed == {
-        "lodge", "pre_lodge", "amend", "review_hit",
+        "lodge", "pre_lodge", "amend", "review_hit", "revoke_dismissal",
     }  # fmt: skip
     outbox = Outbox(tmp_path / "post.sqlite")
     for action in Action:

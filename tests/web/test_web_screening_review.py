@@ -92,3 +92,35 @@ def test_a_hit_withdrawn_by_an_amendment_is_listed_as_such(
     assert (item["mrn"], item["state"], item["may_decide"]) == (mrn, "withdrawn", False)
     page = web.get("/ui/screening?state=withdrawn").text
     assert "снято" in page and "no longer raised: the amendment removed the party" in page
+
+
+def test_customs_revoke_a_remembered_dismissal_from_the_page(
+    web: TestClient, web_ctx: Context, people: dict[str, str], declaration_data: dict[str, Any]
+) -> None:
+    _lodge_hit(web_ctx, declaration_data)
+    sign_in(web, people["customs_az"])
+    [item] = web.get("/ui/screening", headers=JSON).json()["reviews"]
+    page = web.get("/ui/screening")
+    form = {"csrf": csrf_of(page.text), "decision": "dismiss", "note": "a farm"}
+    web.post(f"/ui/screening/{item['id']}/decide", data=form, follow_redirects=False)
+    [kept] = web.get("/ui/screening", headers=JSON).json()["dismissals"]
+    assert (kept["in_force"], kept["may_revoke"], kept["note"]) == (True, True, "a farm")
+
+    sign_in(web, people["operator"])
+    assert [
+        d["may_revoke"] for d in web.get("/ui/screening", headers=JSON).json()["dismissals"]
+    ] == [False]
+    sign_in(web, people["customs_az"], lang="ru")
+    page = web.get("/ui/screening")
+    assert f'<label for="revoke-note-{kept["id"]}">' in page.text
+    assert "Отозвать отклонение" in page.text
+    target = f"/ui/screening/dismissals/{kept['id']}/revoke"
+    form = {"csrf": csrf_of(page.text), "next": "/ui/screening"}
+    refused = web.post(target, data=form | {"note": " "}, follow_redirects=False)
+    assert refused.status_code == 422 and "needs a note" in refused.text
+    done = web.post(target, data=form | {"note": "the registry"}, follow_redirects=False)
+    assert done.status_code == 303 and "done=revoke_dismissal" in done.headers["location"]
+    [revoked] = web.get("/ui/screening", headers=JSON).json()["dismissals"]
+    assert (revoked["in_force"], revoked["revocation_note"]) == (False, "the registry")
+    again = web.post(target, data=form | {"note": "again"}, follow_redirects=False)
+    assert again.status_code == 409

@@ -17,7 +17,7 @@ from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor, Office
 from corridor.domain.principal import Principal
 from corridor.domain.visibility import Reading, may_read
-from corridor.screening.review import ReviewItem
+from corridor.screening.review import RememberedDismissal, ReviewItem
 from corridor.store.codec import movement_to_json
 
 STRICT = ConfigDict(extra="forbid")
@@ -186,6 +186,53 @@ class DecisionRequest(BaseModel):
 
     model_config = STRICT
     note: str = Field("", max_length=2000)
+
+
+class DismissalView(BaseModel):
+    """A dismissal a state remembers for a listed entity and a party: made by deciding
+    review item ``review_id`` of movement ``mrn``; in force until revoked."""
+
+    id: int
+    state: str
+    in_force: bool
+    mrn: str
+    review_id: int
+    party_role: str
+    party_name: str
+    party_key: str
+    list: str
+    entity_id: str
+    caption: str
+    decided_by: str
+    decided_at: datetime
+    note: str
+    revoked_by: str | None
+    revoked_at: datetime | None
+    revocation_note: str | None
+
+    @classmethod
+    def of(cls, d: RememberedDismissal) -> DismissalView:
+        return cls(
+            id=d.id, state=d.state, in_force=d.in_force, mrn=d.mrn, review_id=d.review_id,
+            party_role=d.party_role, party_name=d.party_name, party_key=d.party_key,
+            list=d.list_name, entity_id=d.entity_id, caption=d.caption,
+            decided_by=d.decided_by, decided_at=d.decided_at, note=d.note,
+            revoked_by=d.revoked_by, revoked_at=d.revoked_at, revocation_note=d.revocation_note,
+        )  # fmt: skip
+
+
+class DismissalPage(BaseModel):
+    """One page of remembered dismissals by id; pass ``next_cursor`` as ``cursor``."""
+
+    items: list[DismissalView]
+    next_cursor: str | None
+
+
+class RevocationRequest(BaseModel):
+    """Why the dismissal no longer holds (required)."""
+
+    model_config = STRICT
+    note: str = Field(max_length=2000)
 
 
 def action_request_model(command: type[c.Command]) -> type[BaseModel]:

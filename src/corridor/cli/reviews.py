@@ -1,9 +1,12 @@
-"""`corridor screen reviews | confirm | dismiss`: the screening review queue.
+"""`corridor screen reviews | confirm | dismiss | dismissals | revoke`: the screening
+review queue and the dismissals remembered.
 
 Mounted on `corridor screen` beside the engine's own commands (which need no database).
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import typer
 from rich.table import Table
@@ -20,10 +23,11 @@ from corridor.cli.common import (
     print_json,
 )
 from corridor.domain import commands as c
+from corridor.domain.network import Role
 from corridor.domain.principal import Principal
 from corridor.domain.risk import HitDecision
-from corridor.screening.review import ReviewItem, ReviewState
-from corridor.store.reviews import ReviewFilter
+from corridor.screening.review import RememberedDismissal, ReviewItem, ReviewState
+from corridor.store.reviews import DismissalFilter, ReviewFilter
 
 NOTE = typer.Option("", "--note", help="Why the party is (or is not) the listed entity.")
 
@@ -69,6 +73,78 @@ def register(app: typer.Typer) -> None:
         """Dismiss a hit as a false positive (--note required); remembered for that
         listed entity and party in the state of departure."""
         decide(review_id, HitDecision.DISMISS, note, who)
+
+    @app.command("dismissals")
+    def list_dismissals(
+        in_force: bool | None = typer.Option(
+            None, "--in-force/--revoked", help="Only those in force (or only revoked ones)."
+        ),
+        state: str | None = typer.Option(None, "--state", help="Only those of this state."),
+        after: int | None = typer.Option(None, "--after", help="Start after this id (paging)."),
+        limit: int = typer.Option(50, "--limit", min=1, max=1000),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """List the dismissals remembered (per listed entity, party and state), by id."""
+        selection = DismissalFilter(in_force, state and state.strip().upper(), after, limit)
+        ctx = open_context()
+        try:
+            found = review_service.list_dismissals(ctx, selection)
+        finally:
+            ctx.close()
+        if as_json:
+            print_dismissals(found)
+            return
+        table = Table("id", "state", "party", "listed entity", "dismissed", "revoked")
+        for d in found:
+            revoked = f"{d.revoked_by}: {d.revocation_note}" if not d.in_force else ""
+            table.add_row(
+                str(d.id), d.state, f"{d.party_role}: {d.party_name}",
+                f"{d.caption} ({d.list_name} {d.entity_id})", f"{d.decided_by}: {d.note}",
+                revoked,
+            )  # fmt: skip
+        console.print(table)
+
+    @app.command("revoke")
+    def revoke(
+        dismissal_id: int,
+        note: str = typer.Option("", "--note", help="Why the dismissal no longer holds."),
+        who: str | None = AS_OPTION,
+    ) -> None:
+        """Revoke a remembered dismissal (--note required): kept, marked revoked, and the
+        party hits again at its next lodging in that state. Logged on the movement whose
+        review made it; by default as the customs of the state that dismissed."""
+        ctx = open_context()
+        try:
+            dismissal = review_service.get_dismissal(ctx, dismissal_id)
+            principal = parse_principal(who) if who else _revoker(dismissal)
+            review_service.revoke(ctx, dismissal_id, principal, note)
+        finally:
+            ctx.close()
+        console.print(
+            f"dismissal {dismissal_id} ({dismissal.state}, {dismissal.party_role} / "
+            f"{dismissal.entity_id}): revoked by {principal}, logged on {dismissal.mrn}"
+        )
+
+
+def _revoker(dismissal: RememberedDismissal) -> Principal:
+    """Without --as: the customs of the state that remembers the dismissal."""
+    return Principal(id="cli", role=Role.CUSTOMS, state=dismissal.state)
+
+
+def _when(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def print_dismissals(found: list[RememberedDismissal]) -> None:
+    print_json([
+        {"id": d.id, "state": d.state, "in_force": d.in_force, "mrn": d.mrn,
+         "review_id": d.review_id, "party_role": d.party_role, "party_name": d.party_name,
+         "party_key": d.party_key, "list": d.list_name, "entity_id": d.entity_id,
+         "caption": d.caption, "decided_by": d.decided_by, "decided_at": _when(d.decided_at),
+         "note": d.note, "revoked_by": d.revoked_by, "revoked_at": _when(d.revoked_at),
+         "revocation_note": d.revocation_note}
+        for d in found
+    ])  # fmt: skip
 
 
 def decide(review_id: int, decision: HitDecision, note: str, who: str | None) -> None:

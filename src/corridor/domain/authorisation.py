@@ -41,6 +41,7 @@ def itinerary_offices(declaration: TransitDeclaration, place: Place) -> tuple[st
         Place.EN_ROUTE: en_route,
         Place.DESTINATION: (itinerary.destination,),
         Place.ITINERARY: (itinerary.departure, *en_route, itinerary.destination),
+        Place.DECIDING: (itinerary.departure,),
     }[place]
 
 
@@ -65,6 +66,8 @@ def _check_place(
     office_code: str | None,
 ) -> Office:
     allowed = itinerary_offices(declaration, transition.place)
+    if transition.place is Place.DECIDING and office_code is not None:
+        return corridor.office(office_code)  # named from the record, never by the caller
     if office_code is None:
         raise PreconditionFailed(f"{transition.action} needs an office ({' or '.join(allowed)})")
     if office_code not in allowed:

@@ -361,6 +361,35 @@ class ReviewHit(Command):
         return {"risk": risk}, details | {"channel": str(risk.channel)}
 
 
+@dataclass(frozen=True, kw_only=True)
+class RevokeDismissal(Command):
+    """Revoke a remembered dismissal (a listed entity and a party, in one state): that
+    state's screenings raise the hit again. An event of the movement whose review made
+    the dismissal; nothing of the movement changes. The store keeps the revocation."""
+
+    action = Action.REVOKE_DISMISSAL
+    dismissal: int
+    entity_id: str
+    party_key: str
+    party_role: str = ""
+    list_name: str = ""
+    item: int | None = None
+    note: str = ""
+
+    def check(self, movement: Movement, at: datetime, corridor: Corridor) -> None:
+        if not self.note.strip():
+            raise InvalidInput("note: a revocation needs a note saying why the dismissal goes")
+
+    def effect(
+        self, movement: Movement, at: datetime, by: str, corridor: Corridor
+    ) -> tuple[Changes, Details]:
+        return {}, {
+            "dismissal": self.dismissal, "item": self.item, "party_role": self.party_role,
+            "party_key": self.party_key, "list": self.list_name, "entity_id": self.entity_id,
+            "note": self.note,
+        }  # fmt: skip
+
+
 def _check_risk(movement: Movement) -> None:
     """Screening's channel decides what control must come before release."""
     risk = movement.risk
@@ -422,7 +451,7 @@ COMMANDS: dict[Action, type[Command]] = {
     for command in (
         Present, Amend, Cancel, Accept, Reject, Control, Release, RefuseRelease, Invalidate,
         RecordPassage, RecordIncident, EndorseIncident, RecordArrival, Discharge, MarkOverdue,
-        OpenEnquiry, CloseEnquiry, StartRecovery, ReviewHit,
+        OpenEnquiry, CloseEnquiry, StartRecovery, ReviewHit, RevokeDismissal,
     )
 }  # fmt: skip
 
@@ -430,9 +459,10 @@ COMMANDS: dict[Action, type[Command]] = {
 # ``POST /movements/{mrn}/{action}`` routes are made from this table, and a post's outbox
 # forwards these and no others. An amendment carries a whole declaration (the holder's,
 # ``POST /movements/{mrn}/amend``); a screening hit is decided on its review item
-# (``/screening/reviews/{id}``); lodging creates the movement.
+# (``/screening/reviews/{id}``), a dismissal revoked on itself (``/screening/dismissals``);
+# lodging creates the movement.
 MOVEMENT_ACTIONS: dict[Action, type[Command]] = {
     action: command
     for action, command in COMMANDS.items()
-    if action not in (Action.AMEND, Action.REVIEW_HIT)
+    if action not in (Action.AMEND, Action.REVIEW_HIT, Action.REVOKE_DISMISSAL)
 }

@@ -69,6 +69,7 @@ class Action(StrEnum):
     CLOSE_ENQUIRY = "close_enquiry"
     START_RECOVERY = "start_recovery"
     REVIEW_HIT = "review_hit"  # a screening hit confirmed or dismissed; the state stays
+    REVOKE_DISMISSAL = "revoke_dismissal"  # a remembered dismissal revoked; the state stays
 
 
 class Authority(StrEnum):
@@ -88,6 +89,8 @@ class Place(StrEnum):
     EN_ROUTE = "en_route"  # one of the itinerary's en-route checkpoints
     DESTINATION = "destination"
     ITINERARY = "itinerary"  # any office of the itinerary
+    DECIDING = "deciding"  # the office that took the decision the action concerns, named
+    # by the services from the movement's record (by default the office of departure)
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,14 @@ TRANSITIONS += tuple(
     Transition(state, A.REVIEW_HIT, None, D, P.DEPARTURE)
     for state in MovementState
     if state not in FINAL_STATES
+)
+
+# A dismissal of a hit is remembered by the state whose office of departure decided it;
+# that state's deciding power (its customs, under TRIPP) may revoke it, whatever became of
+# the movement whose review made it: the revocation is an event of that movement, at the
+# office that dismissed, and the movement's state does not change.
+TRANSITIONS += tuple(
+    Transition(state, A.REVOKE_DISMISSAL, None, D, P.DECIDING) for state in MovementState
 )
 
 # The actions that let the goods leave the control of the office of departure. None of

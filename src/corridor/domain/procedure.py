@@ -79,7 +79,7 @@ def decide(
     if command.remarks:
         details["remarks"] = command.remarks
     state = next_state(movement.state, transition)
-    if state in FINAL_STATES:
+    if state in FINAL_STATES and movement.state not in FINAL_STATES:
         changes["closed_at"] = at  # the procedure ended here, whichever way it ended
     after = replace(movement, **changes, state=state, version=movement.version + 1, updated_at=at)
     event = _event(after, command.action, movement.state, principal, command.office, at, details)

@@ -107,6 +107,12 @@ def _reviewed(movement: Movement, details: Mapping[str, Any]) -> dict[str, Any]:
     return facts
 
 
+def _revoked(movement: Movement, details: Mapping[str, Any]) -> dict[str, Any]:
+    """A remembered dismissal revoked: which kind of party; who, the listed entity and
+    the note stay confidential, as for the decision that made it."""
+    return {"party_role": details["party_role"]}
+
+
 _PUBLIC_FACTS: dict[Action, Facts] = {
     Action.LODGE: _lodged,
     Action.PRE_LODGE: _lodged,
@@ -118,4 +124,5 @@ _PUBLIC_FACTS: dict[Action, Facts] = {
     Action.CONTROL: _control,
     Action.ENDORSE_INCIDENT: lambda movement, details: {"kind": details["kind"]},
     Action.REVIEW_HIT: _reviewed,
+    Action.REVOKE_DISMISSAL: _revoked,
 }

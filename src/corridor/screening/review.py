@@ -58,6 +58,33 @@ class ReviewItem:
         return (self.party_role, self.party_key, self.entity_id)
 
 
+@dataclass(frozen=True)
+class RememberedDismissal:
+    """A dismissal a state remembers for a listed entity and a party, made by deciding
+    review item ``review_id`` (of movement ``mrn``); in force until revoked."""
+
+    id: int
+    state: str
+    party_key: str
+    entity_id: str
+    review_id: int
+    decided_by: str
+    decided_at: datetime
+    note: str
+    mrn: str
+    party_role: str
+    party_name: str
+    list_name: str
+    caption: str
+    revoked_by: str | None = None
+    revoked_at: datetime | None = None
+    revocation_note: str | None = None
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None
+
+
 class ReviewError(ValueError):
     """A decision on an item that is no longer open, or without a note."""
 

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from corridor.domain.errors import Conflict, NotFound
 from corridor.screening.parties import Dismissal
-from corridor.screening.review import ReviewItem, ReviewState
+from corridor.screening.review import RememberedDismissal, ReviewItem, ReviewState
 from corridor.store.access_tables import movement_offices
 from corridor.store.review_tables import screening_dismissals, screening_reviews
 
@@ -102,7 +102,7 @@ class ReviewRepository:
             self._connection.execute(statement)
 
     def remember(self, item: ReviewItem, state: str) -> None:
-        """Remember a dismissal for ``state``'s movements (the first one stands)."""
+        """Remember a dismissal for ``state``'s movements (the first one in force stands)."""
         assert item.id is not None and item.decided_by is not None
         dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(screening_dismissals).values(
@@ -112,12 +112,83 @@ class ReviewRepository:
         self._connection.execute(statement.on_conflict_do_nothing())
 
     def dismissals(self, state: str, party_keys: Collection[str]) -> set[Dismissal]:
-        """The dismissals remembered in ``state`` for any of these parties."""
-        d = screening_dismissals.c
-        query = select(d.entity_id, d.party_key).where(
-            d.state == state, d.party_key.in_(sorted(set(party_keys)))
+        """The dismissals remembered in ``state`` for any of these parties (in force)."""
+        query = select(D.entity_id, D.party_key).where(
+            D.state == state, D.party_key.in_(sorted(set(party_keys))), D.revoked_at.is_(None)
         )
         return {(row.entity_id, row.party_key) for row in self._connection.execute(query)}
+
+    def remembered(self, dismissal_id: int) -> RememberedDismissal:
+        """One remembered dismissal, in force or revoked; ``NotFound`` if there is none."""
+        row = self._connection.execute(_DISMISSALS.where(D.id == dismissal_id)).first()
+        if row is None:
+            raise NotFound(f"no remembered dismissal {dismissal_id}")
+        return _dismissal(row._mapping)
+
+    def find_remembered(self, selection: DismissalFilter) -> list[RememberedDismissal]:
+        query = _DISMISSALS.order_by(D.id).limit(selection.limit)
+        conditions = _dismissal_conditions(selection)
+        if conditions:
+            query = query.where(and_(*conditions))
+        return [_dismissal(row._mapping) for row in self._connection.execute(query)]
+
+    def revoke(self, revoked: RememberedDismissal) -> None:
+        """Store the revocation of a dismissal in force; ``Conflict`` if it no longer is."""
+        statement = (
+            update(screening_dismissals)
+            .where(D.id == revoked.id, D.revoked_at.is_(None))
+            .values(
+                revoked_by=revoked.revoked_by, revoked_at=revoked.revoked_at,
+                revocation_note=revoked.revocation_note,
+            )
+        )  # fmt: skip
+        if self._connection.execute(statement).rowcount != 1:
+            raise Conflict(f"remembered dismissal {revoked.id} is already revoked")
+
+
+@dataclass(frozen=True)
+class DismissalFilter:
+    """What ``ReviewRepository.find_remembered`` selects (as ``ReviewFilter``)."""
+
+    in_force: bool | None = None
+    """True: only those in force; False: only revoked ones; None: both."""
+    state: str | None = None
+    after: int | None = None
+    limit: int = 50
+    within: frozenset[str] | None = None
+
+
+D = screening_dismissals.c
+_DISMISSALS = select(
+    screening_dismissals, T.mrn, T.party_role, T.party_name, T.list_name, T.caption
+).join(screening_reviews, D.review_id == T.id)
+
+
+def _dismissal_conditions(selection: DismissalFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if selection.in_force is not None:
+        revoked = D.revoked_at
+        conditions.append(revoked.is_(None) if selection.in_force else revoked.is_not(None))
+    if selection.state:
+        conditions.append(D.state == selection.state)
+    if selection.after is not None:
+        conditions.append(D.id > selection.after)
+    if selection.within is not None:
+        offices = sorted(selection.within)
+        inner = select(movement_offices.c.mrn).where(movement_offices.c.office.in_(offices))
+        conditions.append(T.mrn.in_(inner))
+    return conditions
+
+
+def _dismissal(row: Any) -> RememberedDismissal:
+    return RememberedDismissal(
+        id=row["id"], state=row["state"], party_key=row["party_key"],
+        entity_id=row["entity_id"], review_id=row["review_id"], decided_by=row["decided_by"],
+        decided_at=row["decided_at"], note=row["note"], mrn=row["mrn"],
+        party_role=row["party_role"], party_name=row["party_name"],
+        list_name=row["list_name"], caption=row["caption"], revoked_by=row["revoked_by"],
+        revoked_at=row["revoked_at"], revocation_note=row["revocation_note"],
+    )  # fmt: skip
 
 
 def _conditions(selection: ReviewFilter) -> list[Any]:

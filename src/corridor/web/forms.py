@@ -102,6 +102,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PRE_LODGE: N_("Pre-lodge"),
     Action.MARK_OVERDUE: N_("Marked overdue"),
     Action.REVIEW_HIT: N_("Screening hit reviewed"),
+    Action.REVOKE_DISMISSAL: N_("Screening dismissal revoked"),
 }
 
 

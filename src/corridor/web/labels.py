@@ -72,4 +72,6 @@ LABELS: dict[str, str] = {
     "confirmed": N_("confirmed"),
     "dismissed": N_("dismissed"),
     "withdrawn": N_("withdrawn"),
+    "in_force": N_("in force"),
+    "revoked": N_("revoked"),
 }

@@ -134,3 +134,14 @@ def may_review(corridor: Corridor, movement: Movement, principal: Principal) -> 
     except (NotAuthorised, PreconditionFailed):
         return False
     return True
+
+
+def may_revoke(corridor: Corridor, movement: Movement, principal: Principal, office: str) -> bool:
+    """Whether ``principal`` may revoke a dismissal made on ``movement`` at ``office``
+    (the lifecycle's ``revoke_dismissal`` row, at the office that dismissed)."""
+    transition = transition_for(movement.state, Action.REVOKE_DISMISSAL)
+    try:
+        authorise(corridor, movement.declaration, transition, principal, office)
+    except (NotAuthorised, PreconditionFailed):
+        return False
+    return True

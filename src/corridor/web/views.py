@@ -14,7 +14,7 @@ from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor
 from corridor.domain.principal import Principal
 from corridor.domain.visibility import Reading, may_read
-from corridor.screening.review import ReviewItem
+from corridor.screening.review import RememberedDismissal, ReviewItem
 from corridor.web.forms import ACTION_LABELS, FIELDS
 from corridor.web.offers import Offer, may_amend
 
@@ -169,6 +169,18 @@ def _documents(movement: Movement) -> list[dict[str, str]]:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def dismissal(d: RememberedDismissal, may_revoke: bool) -> dict[str, Any]:
+    """A remembered dismissal, and whether the person may revoke it now."""
+    return {
+        "id": d.id, "state": d.state, "in_force": d.in_force, "mrn": d.mrn,
+        "party_role": d.party_role, "party_name": d.party_name, "list": d.list_name,
+        "entity_id": d.entity_id, "caption": d.caption, "decided_by": d.decided_by,
+        "decided_at": _iso(d.decided_at), "note": d.note, "revoked_by": d.revoked_by,
+        "revoked_at": _iso(d.revoked_at), "revocation_note": d.revocation_note,
+        "may_revoke": may_revoke,
+    }  # fmt: skip
 
 
 def review_item(item: ReviewItem, may_decide: bool) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from corridor.api.routes import (
     actions,
     corridor,
+    dismissals,
     log,
     movements,
     reviews,
@@ -23,6 +24,7 @@ ROUTERS: list[APIRouter] = [
     actions.router,
     screening.router,
     reviews.router,
+    dismissals.router,
     statistics.router,
     corridor.router,
     system.router,

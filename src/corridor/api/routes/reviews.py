@@ -107,10 +107,19 @@ async def dismiss(
 
 
 def _encode_cursor(review_id: int) -> str:
-    return base64.urlsafe_b64encode(f"review:{review_id}".encode()).decode().rstrip("=")
+    return encode_cursor("review", review_id)
 
 
 def _decode_cursor(cursor: str | None) -> int | None:
+    return decode_cursor("review", cursor)
+
+
+def encode_cursor(kind: str, last_id: int) -> str:
+    """An opaque cursor after ``last_id`` in a list of ``kind`` (review, dismissal)."""
+    return base64.urlsafe_b64encode(f"{kind}:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str | None) -> int | None:
     if cursor is None:
         return None
     try:
@@ -118,6 +127,6 @@ def _decode_cursor(cursor: str | None) -> int | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
     prefix, _, number = text.partition(":")
-    if prefix != "review" or not number.isdigit() or len(number) > 15:
+    if prefix != kind or not number.isdigit() or len(number) > 15:
         raise InvalidInput(f"cursor {cursor!r} is not one this API gave")
     return int(number)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from corridor import log_service, reading
+from corridor import log_service, reading, review_service
 from corridor.api.problems import domain_problem
 from corridor.bootstrap import Context
 from corridor.domain.errors import CorridorError, InvalidInput, NotFound
@@ -18,13 +18,13 @@ from corridor.domain.risk import HitDecision
 from corridor.domain.visibility import Reading, require_reading
 from corridor.ledger.checkpoint import parse_checkpoint
 from corridor.ledger.note import split_note
-from corridor.screening.review import ReviewItem, ReviewState
+from corridor.screening.review import RememberedDismissal, ReviewItem, ReviewState
 from corridor.store.repository import MovementFilter
-from corridor.store.reviews import ReviewFilter
+from corridor.store.reviews import DismissalFilter, ReviewFilter
 from corridor.web import charts, figures, session, views
 from corridor.web.i18n import N_
 from corridor.web.labels import LABELS
-from corridor.web.offers import may_review
+from corridor.web.offers import may_review, may_revoke
 from corridor.web.render import (
     WebRoute,
     language,
@@ -77,6 +77,26 @@ async def decide_review(review_id: int, request: Request, ctx: Ctx, principal: C
     return redirect(back + ("&" if "?" in back else "?") + "done=review_hit")
 
 
+@router.post("/screening/dismissals/{dismissal_id}/revoke")
+async def revoke_dismissal(
+    dismissal_id: int, request: Request, ctx: Ctx, principal: Caller
+) -> Response:
+    """Revoke a remembered dismissal from the review page (a note is required)."""
+    form = await request.form()
+    session.check_csrf(request, form.get(session.CSRF_FIELD))
+    back = safe_next(form.get("next"), "/ui/screening")
+    note = str(form.get("note") or "").strip()
+    try:
+        await run_in_threadpool(reading.revoke_dismissal, ctx, dismissal_id, principal, note)
+    except CorridorError as error:
+        if wants_json(request):
+            raise
+        model = await run_in_threadpool(_screening_model, request, ctx, principal)
+        status, _ = domain_problem(error)
+        return page(request, "screening.html", model, principal, status=status, error=error.detail)
+    return redirect(back + ("&" if "?" in back else "?") + "done=revoke_dismissal")
+
+
 def _decision(value: object) -> HitDecision:
     try:
         return HitDecision(str(value))
@@ -94,8 +114,22 @@ def _screening_model(request: Request, ctx: Context, principal: Principal) -> di
         "state": wanted if states else None,
         "states": [s.value for s in ReviewState],
         "reviews": [views.review_item(item, _may_decide(ctx, item, principal)) for item in items],
+        "dismissals": _dismissals(ctx, principal),
         "movements": _flagged_movements(request, ctx, principal),
     }
+
+
+def _dismissals(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
+    found = reading.list_dismissals(ctx, DismissalFilter(limit=LISTED), principal)
+    return [views.dismissal(d, _may_revoke(ctx, d, principal)) for d in found]
+
+
+def _may_revoke(ctx: Context, dismissal: RememberedDismissal, principal: Principal) -> bool:
+    if not dismissal.in_force:
+        return False
+    movement = reading.get_movement(ctx, dismissal.mrn, principal)
+    office = review_service.revocation_office(ctx, dismissal)
+    return may_revoke(ctx.corridor, movement, principal, office)
 
 
 def _may_decide(ctx: Context, item: ReviewItem, principal: Principal) -> bool:
