@@ -42,6 +42,12 @@ def get_review(ctx: Context, review_id: int) -> ReviewItem:
         return uow.reviews.get(review_id)
 
 
+def count_open(ctx: Context, mrn: str) -> int:
+    """How many of the movement's screening hits await a decision."""
+    with ctx.unit_of_work() as uow:
+        return uow.reviews.count_open(mrn)
+
+
 def confirm(ctx: Context, review_id: int, principal: Principal, note: str = "") -> ReviewItem:
     """The party is the listed entity (or cannot be cleared): the movement goes red."""
     return decide(ctx, review_id, HitDecision.CONFIRM, principal, note)

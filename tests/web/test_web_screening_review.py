@@ -124,3 +124,26 @@ def test_customs_revoke_a_remembered_dismissal_from_the_page(
     assert (revoked["in_force"], revoked["revocation_note"]) == (False, "the registry")
     again = web.post(target, data=form | {"note": "again"}, follow_redirects=False)
     assert again.status_code == 409
+
+
+def test_the_movement_page_offers_no_release_while_hits_are_open(
+    web: TestClient, web_ctx: Context, people: dict[str, str], declaration_data: dict[str, Any]
+) -> None:
+    mrn = _lodge_hit(web_ctx, declaration_data)
+    sign_in(web, people["customs_az"])
+    page = web.get(f"/ui/movements/{mrn}")
+    web.post(f"/ui/movements/{mrn}/act/accept", data={"csrf": csrf_of(page.text)})
+    model = web.get(f"/ui/movements/{mrn}", headers=JSON).json()
+    assert "release" not in [a["action"] for a in model["actions"]]
+    queue = f"/ui/screening?state=open&mrn={mrn}"
+    assert model["held_by_open_hits"] == {"count": 1, "queue": queue}
+    page = web.get(f"/ui/movements/{mrn}")
+    assert f"/ui/movements/{mrn}/act/release" not in page.text
+    assert f'href="{queue.replace("&", "&amp;")}"' in page.text
+    [item] = web.get(queue, headers=JSON).json()["reviews"]
+    assert item["mrn"] == mrn
+    form = {"csrf": csrf_of(page.text), "decision": "dismiss", "note": "a farm"}
+    web.post(f"/ui/screening/{item['id']}/decide", data=form, follow_redirects=False)
+    model = web.get(f"/ui/movements/{mrn}", headers=JSON).json()
+    assert "release" in [a["action"] for a in model["actions"]]
+    assert "held_by_open_hits" not in model

@@ -18,7 +18,13 @@ from corridor.domain.errors import (
     NotAuthorised,
     PreconditionFailed,
 )
-from corridor.domain.lifecycle import Action, Place, actions_from, transition_for
+from corridor.domain.lifecycle import (
+    HELD_BY_OPEN_HITS,
+    Action,
+    Place,
+    actions_from,
+    transition_for,
+)
 from corridor.domain.movement import Movement
 from corridor.domain.network import Corridor
 from corridor.domain.principal import Principal
@@ -58,6 +64,16 @@ def offers(
         if allowed:
             found.append(Offer(action, tuple(o for o in allowed if o is not None)))
     return found
+
+
+def held_by_open_hits(found: list[Offer], open_hits: int) -> tuple[list[Offer], list[Offer]]:
+    """(offers to show, offers held back): while screening hits are open, the actions the
+    lifecycle holds (``HELD_BY_OPEN_HITS``: release) would only be refused, so the page
+    says how many hits wait instead of offering them."""
+    if not open_hits:
+        return found, []
+    held = [o for o in found if o.action in HELD_BY_OPEN_HITS]
+    return [o for o in found if o.action not in HELD_BY_OPEN_HITS], held
 
 
 def check_amendment(corridor: Corridor, movement: Movement, principal: Principal) -> None:

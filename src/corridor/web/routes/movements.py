@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from corridor import reading, services
+from corridor import reading, review_service, services
 from corridor.api.problems import domain_problem
 from corridor.bootstrap import Context
 from corridor.domain.errors import CorridorError, InvalidInput
@@ -20,7 +20,7 @@ from corridor.domain.risk import Channel
 from corridor.store.repository import MovementFilter
 from corridor.web import session, views
 from corridor.web.forms import ACTION_LABELS, command_from_form
-from corridor.web.offers import WEB_ACTIONS, offers
+from corridor.web.offers import WEB_ACTIONS, held_by_open_hits, offers
 from corridor.web.render import (
     WebRoute,
     language,
@@ -129,8 +129,17 @@ def movement_model(
 ) -> dict[str, Any]:
     movement = reading.get_movement(ctx, mrn, principal)
     history = reading.movement_history(ctx, mrn, principal)
-    possible = offers(ctx.corridor, movement, principal, ctx.now())
-    return views.detail(movement, history, possible, ctx.corridor, principal, language(request))
+    open_hits = review_service.count_open(ctx, movement.mrn)
+    possible, held = held_by_open_hits(
+        offers(ctx.corridor, movement, principal, ctx.now()), open_hits
+    )
+    model = views.detail(movement, history, possible, ctx.corridor, principal, language(request))
+    if held:  # only those who would be offered release see why it is not
+        model["held_by_open_hits"] = {
+            "count": open_hits,
+            "queue": f"/ui/screening?state=open&mrn={movement.mrn}",
+        }
+    return model
 
 
 @router.post("/movements/{mrn}/act/{action}")

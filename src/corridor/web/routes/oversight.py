@@ -108,10 +108,12 @@ def _screening_model(request: Request, ctx: Context, principal: Principal) -> di
     require_reading(principal, Reading.SCREENING)
     wanted = request.query_params.get("state", "open")
     states = tuple(s for s in ReviewState if s.value == wanted)
-    selection = ReviewFilter(states=states, limit=LISTED)
+    mrn = request.query_params.get("mrn", "").strip().upper()[:18] or None
+    selection = ReviewFilter(states=states, mrn=mrn, limit=LISTED)
     items = reading.list_reviews(ctx, selection, principal)
     return {
         "state": wanted if states else None,
+        "mrn": mrn,
         "states": [s.value for s in ReviewState],
         "reviews": [views.review_item(item, _may_decide(ctx, item, principal)) for item in items],
         "dismissals": _dismissals(ctx, principal),
