@@ -65,6 +65,8 @@ REFUSALS: tuple[tuple[str, str], ...] = (
      N_("An amendment cannot change the local reference number (LRN).")),
     ("note: a dismissal needs a note saying why the hit is a false positive",
      N_("A dismissal needs a note saying why the hit is a false positive.")),
+    ("note: a revocation needs a note saying why the dismissal goes",
+     N_("A revocation needs a note saying why the dismissal no longer holds.")),
     # who may act, and where
     ("only the holder may {action}; {principal} is not",
      N_("Only the holder may do this (“%(action)s”); %(principal)s is not the holder.")),
@@ -112,6 +114,12 @@ REFUSALS: tuple[tuple[str, str], ...] = (
      N_("Decide “confirm” or “dismiss”, not %(decision)s.")),
     ("screening review {review} is already {state}",
      N_("Screening review %(review)s is already %(state)s.")),
+    ("no remembered dismissal {dismissal}",
+     N_("There is no remembered dismissal %(dismissal)s.")),
+    ("remembered dismissal {dismissal} is already revoked",
+     N_("Remembered dismissal %(dismissal)s is already revoked.")),
+    ("no logged dismissal made remembered dismissal {dismissal}",
+     N_("No logged decision made remembered dismissal %(dismissal)s.")),
     ("LRN {lrn} of holder {holder} was already used for movement {mrn} with other data",
      N_("LRN %(lrn)s of holder %(holder)s was already used for movement %(mrn)s with "
         "other data.")),
