@@ -104,12 +104,25 @@ class LodgingRequest:
     pre_lodge: bool = False
 
 
-def lodge_each(ctx: Context, requests: Sequence[LodgingRequest]) -> list[Lodged | Exception]:
+INTEGRATE_FROM = 4
+"""``lodge_each`` integrates a group's entries itself from this many on; fewer are left
+pending for the sequencer (docs/benchmarks.md, ``api-profile``)."""
+
+
+def lodge_each(
+    ctx: Context, requests: Sequence[LodgingRequest], *, integrate_from: int = INTEGRATE_FROM
+) -> list[Lodged | Exception]:
     """Group commit: lodge each request as ``lodge`` does and answer each on its own,
-    all in ONE transaction that commits once (one fsync for all) and integrates the
-    new entries as ``lodge_many`` does. A lodging refused by a rule or by the
-    database gets its error, and the others are lodged all the same (``_open_each``).
-    Raises, having lodged nothing, only when the transaction itself fails."""
+    all in ONE transaction that commits once (one fsync for all). A lodging refused by
+    a rule or by the database gets its error, and the others are lodged all the same
+    (``_open_each``). Raises, having lodged nothing, only when the transaction itself
+    fails.
+
+    A group with at least ``integrate_from`` new entries integrates them as
+    ``lodge_many`` does (``append_batch``, which integrates any pending entries first:
+    the log keeps the order of appending); a smaller one, such as a lodging that
+    arrived alone, stores them pending as ``lodge`` does, and the sequencer integrates
+    them: one checkpoint signature per group was most of a lone lodging's time."""
     prepared = [_prepare_or_error(ctx, request) for request in requests]
     lodgings = [p for p in prepared if isinstance(p, _Lodging)]
     with ctx.unit_of_work() as uow:
@@ -117,8 +130,10 @@ def lodge_each(ctx: Context, requests: Sequence[LodgingRequest]) -> list[Lodged 
         done = _open_each(uow, ctx, lodgings, serials)
         serials.give_back_unused()
         entries = _new_entries(zip(lodgings, done, strict=True))
-        if entries:
+        if len(entries) >= integrate_from:
             log_service.append_batch(ctx, uow, entries)
+        else:  # pending: the sequencer integrates them (``corridor serve`` runs it)
+            uow.log.append_many(entries, ctx.now())
         uow.commit()
     answers = iter(done)
     return [p if isinstance(p, Exception) else _lodged(next(answers)) for p in prepared]

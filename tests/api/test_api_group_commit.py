@@ -1,6 +1,8 @@
 """Group commit: concurrent POST /movements are lodged together, in one transaction
 with a savepoint each, and answered only once it is committed (``api.group_commit``,
-``lodging.lodge_each``). Each request keeps its own answer; nothing is half-done."""
+``lodging.lodge_each``). Each request keeps its own answer; nothing is half-done. A
+large group integrates its entries at commit; a small one (a lone lodging) leaves them
+pending for the sequencer, and the log keeps the order of appending all the same."""
 
 from __future__ import annotations
 
@@ -21,8 +23,9 @@ from corridor.api.app import create_app
 from corridor.api.group_commit import GroupCommit
 from corridor.bootstrap import Context
 from corridor.domain.mrn import MovementReference
+from corridor.store.log_storage import LogEntryRepository
 from corridor.store.repository import MovementRepository
-from corridor.store.tables import movements, mrn_counters
+from corridor.store.tables import log_entries, movements, mrn_counters
 
 
 class Crash(Exception):
@@ -108,7 +111,7 @@ def test_concurrent_lodgings_land_together_each_with_its_own_answer(
         first, answers = asyncio.run(_in_one_group(app, group, go, send, 36))
     finally:
         group.close()
-    assert group.groups == 2  # the first alone, then all 36 in one transaction
+    assert group.groups == 2  # the first alone (pending), then all 36 in one transaction
     assert first.status_code == 201
     good = answers[:30]
     assert [a.status_code for a in good] == [201] * 30
@@ -120,7 +123,7 @@ def test_concurrent_lodgings_land_together_each_with_its_own_answer(
     assert {a.json()["mrn"] for a in created} == _mrns(range(1, 33))  # distinct, gap-free
     assert _count(api_ctx, select(func.count()).select_from(movements)) == 32
     assert _count(api_ctx, select(mrn_counters.c.last_serial)) == 32
-    report = log_service.verify(api_ctx)  # every entry integrated at commit, none pending
+    report = log_service.verify(api_ctx)  # the lone one's entry first, then the 31: none pending
     assert (report.size, report.commitments_checked, report.pending) == (32, 32, 0)
 
 
@@ -129,10 +132,11 @@ def test_a_group_that_fails_before_commit_lodges_nothing_and_answers_no_success(
 ) -> None:
     app, group, go = _held_app(api_ctx)
 
-    def crash(*args: object) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
         raise Crash("before commit")
 
-    monkeypatch.setattr(lodging.log_service, "append_batch", crash)
+    # Storing the entries fails: pending (the lone first) or integrated (the group of 8).
+    monkeypatch.setattr(LogEntryRepository, "append_many", crash)
 
     async def send(client: httpx.AsyncClient, n: int) -> httpx.Response:
         body = declaration_json(lrn=f"LOST-{n}")
@@ -151,4 +155,71 @@ def test_a_group_that_fails_before_commit_lodges_nothing_and_answers_no_success(
             "/movements", json=declaration_json(lrn="LOST-0"), headers=bearer(tokens["carrier_a"])
         )
     assert again.status_code == 201 and again.json()["mrn"] in _mrns(range(1, 2))
-    assert log_service.verify(api_ctx).size == 1
+    assert log_service.integrate_all(api_ctx) == 1
+
+
+def _pending(ctx: Context) -> int:
+    return _count(ctx, select(func.count()).where(log_entries.c.log_index.is_(None)))
+
+
+def _log_order(ctx: Context) -> list[str]:
+    """The MRNs of the integrated entries, in the log's order."""
+    query = (
+        select(log_entries.c.mrn)
+        .where(log_entries.c.log_index.is_not(None))
+        .order_by(log_entries.c.log_index)
+    )
+    with ctx.engine.connect() as connection:
+        return list(connection.execute(query).scalars())
+
+
+def test_a_lone_lodging_is_answered_with_its_entry_pending_and_the_sequencer_logs_it(
+    api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    with TestClient(create_app(api_ctx)) as client:
+        lodged = client.post(
+            "/movements", json=declaration_json(lrn="ALONE"), headers=bearer(tokens["carrier_a"])
+        )
+    assert lodged.status_code == 201
+    mrn = lodged.json()["mrn"]
+    assert mrn in _mrns(range(1, 2))
+    assert (_pending(api_ctx), _log_order(api_ctx)) == (1, [])  # stored, not integrated
+    assert log_service.integrate_all(api_ctx) == 1  # what `corridor serve` runs
+    report = log_service.verify(api_ctx)
+    assert (report.size, report.commitments_checked, report.pending) == (1, 1, 0)
+    receipts, pending = log_service.receipts(api_ctx, mrn)
+    assert (len(receipts), pending) == (1, 0)
+
+
+def test_small_groups_then_a_large_one_log_every_entry_in_the_order_appended(
+    api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    carrier = bearer(tokens["carrier_a"])
+    small = lodging.INTEGRATE_FROM - 1
+
+    def sender(prefix: str) -> Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]:
+        async def send(client: httpx.AsyncClient, n: int) -> httpx.Response:
+            body = declaration_json(lrn=f"{prefix}-{n}")
+            return await client.post("/movements", json=body, headers=carrier)
+
+        return send
+
+    answers: list[httpx.Response] = []
+    for prefix, count in (("SMALL", small), ("LARGE", 8)):  # each: one alone, then `count`
+        app, group, go = _held_app(api_ctx)
+        try:
+            first, rest = asyncio.run(_in_one_group(app, group, go, sender(prefix), count))
+        finally:
+            group.close()
+        assert group.groups == 2
+        answers += [first, *rest]
+        if prefix == "SMALL":  # a group of one, then a group below the threshold
+            assert (_pending(api_ctx), _log_order(api_ctx)) == (1 + small, [])
+    assert [a.status_code for a in answers] == [201] * (small + 10)
+    # Serials follow the order of lodging; the large group integrated the pending entries
+    # first, then its own: the log holds them all in that order, and none is pending.
+    in_lodging_order = sorted(a.json()["mrn"] for a in answers)
+    assert set(in_lodging_order) == _mrns(range(1, small + 11))
+    assert _log_order(api_ctx) == in_lodging_order
+    report = log_service.verify(api_ctx)
+    assert (report.size, report.commitments_checked, report.pending) == (small + 10,) * 2 + (0,)
