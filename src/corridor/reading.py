@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from corridor import review_service, services
 from corridor.bootstrap import Context
@@ -31,6 +32,8 @@ from corridor.domain.visibility import (
 from corridor.screening.review import RememberedDismissal, ReviewItem
 from corridor.store.repository import MovementFilter
 from corridor.store.reviews import DismissalFilter, ReviewFilter
+
+F = TypeVar("F", ReviewFilter, DismissalFilter)
 
 
 def get_movement(ctx: Context, mrn: str, principal: Principal) -> Movement:
@@ -124,13 +127,8 @@ def amend(
 
 def list_reviews(ctx: Context, selection: ReviewFilter, principal: Principal) -> list[ReviewItem]:
     """The screening review items of the movements ``principal`` may see, by id."""
-    require_reading(principal, Reading.SCREENING)
-    scope = movement_scope(ctx.corridor, principal)
-    if not scope.everything:
-        if not scope.offices:
-            return []
-        selection = replace(selection, within=scope.offices)
-    return review_service.list_reviews(ctx, selection)
+    scoped = _screening_scope(ctx, selection, principal)
+    return [] if scoped is None else review_service.list_reviews(ctx, scoped)
 
 
 def get_review(ctx: Context, review_id: int, principal: Principal) -> ReviewItem:
@@ -158,13 +156,20 @@ def list_dismissals(
     ctx: Context, selection: DismissalFilter, principal: Principal
 ) -> list[RememberedDismissal]:
     """The remembered dismissals made on the movements ``principal`` may see, by id."""
+    scoped = _screening_scope(ctx, selection, principal)
+    return [] if scoped is None else review_service.list_dismissals(ctx, scoped)
+
+
+def _screening_scope(ctx: Context, selection: F, principal: Principal) -> F | None:
+    """``selection`` narrowed to the offices whose movements ``principal`` may see, after
+    checking that it may read screening at all; None when it sees no movement."""
     require_reading(principal, Reading.SCREENING)
     scope = movement_scope(ctx.corridor, principal)
-    if not scope.everything:
-        if not scope.offices:
-            return []
-        selection = replace(selection, within=scope.offices)
-    return review_service.list_dismissals(ctx, selection)
+    if scope.everything:
+        return selection
+    if not scope.offices:
+        return None
+    return replace(selection, within=scope.offices)
 
 
 def get_dismissal(ctx: Context, dismissal_id: int, principal: Principal) -> RememberedDismissal:
