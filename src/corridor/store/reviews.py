@@ -174,10 +174,14 @@ def _dismissal_conditions(selection: DismissalFilter) -> list[Any]:
     if selection.after is not None:
         conditions.append(D.id > selection.after)
     if selection.within is not None:
-        offices = sorted(selection.within)
-        inner = select(movement_offices.c.mrn).where(movement_offices.c.office.in_(offices))
-        conditions.append(T.mrn.in_(inner))
+        conditions.append(_touching(selection.within))
     return conditions
+
+
+def _touching(offices: frozenset[str]) -> Any:
+    """Items of the movements that depart from, pass or are bound for one of ``offices``."""
+    inner = select(movement_offices.c.mrn).where(movement_offices.c.office.in_(sorted(offices)))
+    return T.mrn.in_(inner)
 
 
 def _dismissal(row: Any) -> RememberedDismissal:
@@ -200,9 +204,7 @@ def _conditions(selection: ReviewFilter) -> list[Any]:
     if selection.after is not None:
         conditions.append(T.id > selection.after)
     if selection.within is not None:
-        offices = sorted(selection.within)
-        inner = select(movement_offices.c.mrn).where(movement_offices.c.office.in_(offices))
-        conditions.append(T.mrn.in_(inner))
+        conditions.append(_touching(selection.within))
     return conditions
 
 
