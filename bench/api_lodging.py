@@ -120,14 +120,26 @@ def _server(command: list[str], port: int, env: dict[str, str]) -> Iterator[tupl
         log.close()
 
 
+PLATE_LETTERS = "ABCDEHKMNPRSTUXYZ"
+
+
 def _bodies(count: int, run: str) -> list[bytes]:
     template = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     bodies = []
     for n in range(count):
         data = copy.deepcopy(template)
         data["lrn"] = f"B{run}-{n:07d}"[:22]
+        data["transport"]["vehicle"]["plate"] = truck_plate(n)
         bodies.append(json.dumps(data).encode())
     return bodies
+
+
+def truck_plate(n: int) -> str:
+    """The ``n``-th truck's plate: each lodging comes on its own truck, screened as a
+    party never seen before, while the holder, consignor and consignee come back, as
+    the carriers and traders of the simulated traffic do (``corridor.sim.traffic``)."""
+    letters = PLATE_LETTERS[n % 17] + PLATE_LETTERS[n // 17 % 17]
+    return f"{10 + n // 289 % 89}-{letters}-{100 + n // 25_721 % 900}"
 
 
 async def _load(
@@ -327,7 +339,9 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
         "same code, `corridor.api.serving`). "
         f"{args.concurrency} concurrent keep-alive connections (a minimal asyncio HTTP/1.1 "
         "client, in one process on the same box, so it takes its share of the cores) lodge "
-        f"{args.movements:,} distinct declarations (the example, with its own LRN) after "
+        f"{args.movements:,} distinct declarations (the example, each with its own LRN and "
+        "truck plate: the truck is screened as a party never seen before, the holder and "
+        "traders come back, as in the simulated traffic) after "
         f"{args.warmup} to warm up. Each lodging validates, screens, allocates an MRN, "
         "stores the movement, its event, its itinerary and its log entry, integrated into "
         "the log, durably (SQLite: WAL, synchronous=FULL) before it is answered; the "

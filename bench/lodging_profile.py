@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.api_lodging import BENCHMARKS, EXAMPLE, HOLDER, write_section
+from bench.api_lodging import BENCHMARKS, EXAMPLE, HOLDER, truck_plate, write_section
 
 ROUNDS = 3
 
@@ -66,7 +66,7 @@ def _setup(scratch: str) -> tuple[Any, Any, str]:
 
 
 class Bodies:
-    """Distinct declarations: the example, each with its own LRN."""
+    """Distinct declarations: the example, each with its own LRN and truck."""
 
     def __init__(self) -> None:
         self._template = json.loads(EXAMPLE.read_text(encoding="utf-8"))
@@ -75,6 +75,7 @@ class Bodies:
     def next(self) -> bytes:
         data = copy.deepcopy(self._template)
         data["lrn"] = f"PROF-{self._count:07d}"
+        data["transport"]["vehicle"]["plate"] = truck_plate(self._count)
         self._count += 1
         return json.dumps(data).encode()
 

@@ -132,3 +132,31 @@ def test_two_lists_with_one_name_are_refused() -> None:
 
     with pytest.raises(WatchListError, match="share a name"):
         build_snapshot([ListSource(DATA / "own-list.csv"), ListSource(DATA / "own-list.csv")])
+
+
+def test_a_party_screened_before_a_list_change_is_screened_again_after_it(
+    tmp_path: Path,
+) -> None:
+    # Parties' matches are remembered per index (parties.screen_party): a reloaded list
+    # is a new index, so a party seen before gets the new list's answer, not the old.
+    from corridor.screening.matcher import screen
+    from corridor.screening.parties import party_query, screen_party
+    from corridor.screening.rules import ScreeningConfig
+    from corridor.screening.subject import ScreenedParty
+
+    path = tmp_path / "own.csv"
+    shutil.copy(DATA / "own-list.csv", path)
+    lists = WatchListSet([ListSource(path)])
+    config = ScreeningConfig.from_dict({})
+    party = ScreenedParty("consignee", "Karen Babayan", country="AM")
+    assert screen_party(party, lists.current.index, config) == ([], [])
+    assert screen_party(party, lists.current.index, config) == ([], [])  # remembered
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("own-4,Person,Karen Babayan,Бабаян Карен,,am,,New entry,2026-11-02\n")
+    assert lists.reload() is True
+    active, _ = screen_party(party, lists.current.index, config)
+    assert [hit.match.entity.entity_id for hit in active] == ["own-4"]
+    # What is remembered is what screening finds afresh.
+    again, _ = screen_party(party, lists.current.index, config)
+    fresh = screen(lists.current.index, party_query(party), config.party_review_score)
+    assert [hit.match for hit in again] == fresh

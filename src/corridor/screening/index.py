@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -22,8 +22,11 @@ from corridor.screening.entity import Identifier, WatchEntity
 from corridor.screening.index_arrays import IndexArrays, build_arrays
 from corridor.screening.names import KIND_WEIGHTS, NameForm, TokenKind
 from corridor.screening.scan_blocking import ScanBlocking
-from corridor.screening.scoring import ListedTokens
+from corridor.screening.scoring import ListedTokens, Query
 from corridor.screening.stored_entities import StoredEntities
+
+if TYPE_CHECKING:
+    from corridor.screening.matcher import Match
 
 TOKEN_CACHE = 1 << 16  # decoded tokens kept per index (cleared when full)
 NAME_CACHE = 1 << 16  # decoded names' tokens kept per index (cleared when full)
@@ -49,6 +52,8 @@ class NameIndex:
         self._blocking = blocking_for(self._arrays)
         self._tokens: dict[int, tuple[str, str, str | None]] = {}
         self._listed: dict[int, ListedTokens] = {}
+        self.screened: dict[tuple[Query, float], tuple[Match, ...]] = {}
+        """Parties screened against this index (``parties.screen_party``)."""
 
     @classmethod
     def load(cls, folder: Path) -> NameIndex:
@@ -59,6 +64,7 @@ class NameIndex:
         index._blocking = blocking_for(index._arrays)
         index._tokens = {}
         index._listed = {}
+        index.screened = {}
         return index
 
     def save(self, folder: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corridor.screening.entity import Identifier, parse_identifier
 from corridor.screening.findings import Channel, Finding
@@ -34,10 +35,16 @@ class PartyHit:
     channel: Channel
 
 
-def party_key(party: ScreenedParty, query: Query | None = None) -> str:
-    """A stable key for the party across movements (see the module docstring);
-    `query`, when given, is the party's `party_query` (its name analysed once)."""
-    query = query or party_query(party)
+PARTIES_REMEMBERED = 4096
+"""How many parties' queries, and per index their matches, are kept: a carrier's
+holder, consignors and consignees come back movement after movement, and a party's
+matches against one index never change (a new list version is a new index)."""
+
+
+@lru_cache(maxsize=PARTIES_REMEMBERED)
+def party_key(party: ScreenedParty) -> str:
+    """A stable key for the party across movements (see the module docstring)."""
+    query = party_query(party)
     identifiers = sorted(i.value for i in query.identifiers)
     if identifiers:
         return "id:" + "|".join(identifiers)
@@ -45,6 +52,7 @@ def party_key(party: ScreenedParty, query: Query | None = None) -> str:
     return f"name:{name}|{(party.country or '').upper()}|{party.birth_date or ''}"
 
 
+@lru_cache(maxsize=PARTIES_REMEMBERED)
 def party_query(party: ScreenedParty) -> Query:
     countries = (party.country.upper(),) if party.country else ()
     return Query(
@@ -64,15 +72,26 @@ def screen_party(
 ) -> tuple[list[PartyHit], list[PartyHit]]:
     """Hits at or above the review score: (active, suppressed by an earlier dismissal)."""
     query = party_query(party)
-    key = party_key(party, query)
+    key = party_key(party)
     active: list[PartyHit] = []
     suppressed: list[PartyHit] = []
-    for match in screen(index, query, threshold=config.party_review_score):
+    for match in _matches(index, query, config.party_review_score):
         channel = Channel.RED if match.score >= config.party_hold_score else Channel.YELLOW
         hit = PartyHit(party, key, match, channel)
         dismissed = (match.entity.entity_id, key) in dismissals
         (suppressed if dismissed else active).append(hit)
     return active, suppressed
+
+
+def _matches(index: NameIndex, query: Query, threshold: float) -> tuple[Match, ...]:
+    """``screen``'s matches, remembered on the index for the parties seen lately."""
+    known = index.screened.get((query, threshold))
+    if known is None:
+        known = tuple(screen(index, query, threshold=threshold))
+        if len(index.screened) >= PARTIES_REMEMBERED:  # forget all: cheap, and rare
+            index.screened.clear()
+        index.screened[query, threshold] = known
+    return known
 
 
 def hit_finding(hit: PartyHit) -> Finding:
