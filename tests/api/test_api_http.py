@@ -44,9 +44,12 @@ def _lodge(client: TestClient, token: str, **changes: str) -> dict[str, Any]:
 def test_no_missing_unknown_or_revoked_token_gets_in(
     client: TestClient, api_ctx: Context, tokens: dict[str, str]
 ) -> None:
-    _problem(client.get("/movements"), 401, "unauthenticated")
-    _problem(client.get("/movements", headers=bearer("cor_nothing")), 401, "unauthenticated")
-    _problem(client.get("/movements", headers={"Authorization": "Basic x"}), 401, "unauthenticated")
+    missing = [{}, {"Authorization": "Basic x"}, {"Authorization": "Bearer "}]
+    for headers in missing:
+        body = _problem(client.get("/movements", headers=headers), 401, "unauthenticated")
+        assert body["detail"] == "no bearer token given"
+    answer = client.get("/movements", headers={"Authorization": "bearer cor_nothing"})
+    assert _problem(answer, 401, "unauthenticated")["detail"].endswith("unknown or revoked")
     assert client.get("/me", headers=bearer(tokens["customs_am"])).json()["state"] == "AM"
     accounts.revoke_principal(api_ctx, PRINCIPALS["customs_am"].id)
     answer = client.get("/me", headers=bearer(tokens["customs_am"]))

@@ -6,10 +6,12 @@ Authentication only: what the principal may do or see is decided by the domain
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Request
+from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
+from fastapi.security.base import SecurityBase
+from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
 
 from corridor import accounts
@@ -17,7 +19,6 @@ from corridor.api.problems import api_problem
 from corridor.bootstrap import Context
 from corridor.domain.principal import Principal
 
-BEARER = HTTPBearer(auto_error=False, description="A token issued by `corridor users add`.")
 _UNSET = object()
 
 
@@ -56,17 +57,34 @@ async def resolve_async(
     return await run_in_threadpool(resolve, ctx, scope_state, authorization)
 
 
-async def current_principal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
-) -> Principal:
-    """The authenticated principal, or a 401 problem. Async, so that a token already
-    resolved costs no trip to a worker thread (an unknown one is looked up in one)."""
-    state = request.scope.setdefault("state", {})
-    ctx: Context = request.app.state.ctx
-    principal = await resolve_async(ctx, state, request.headers.get("authorization"))
-    if principal is None:
-        detail = "a valid bearer token is required" if credentials else "no bearer token given"
-        if credentials:
+class BearerPrincipal(SecurityBase):
+    """The authenticated principal, or a 401 problem: one dependency that is also the
+    OpenAPI document's ``HTTPBearer`` scheme. (FastAPI's ``HTTPBearer`` as a dependency of
+    a dependency cost a second round of dependency solving on every request.) Async, so
+    that a token already resolved costs no trip to a worker thread (an unknown one is
+    looked up in one)."""
+
+    def __init__(self, description: str) -> None:
+        self.model = HTTPBearerModel(description=description)
+        self.scheme_name = "HTTPBearer"
+
+    async def __call__(self, request: Request) -> Principal:
+        authorization = request.headers.get("authorization")
+        state = request.scope.setdefault("state", {})
+        ctx: Context = request.app.state.ctx
+        principal = await resolve_async(ctx, state, authorization)
+        if principal is None:
             detail = "the bearer token is unknown or revoked"
-        raise api_problem("unauthenticated", detail, {"WWW-Authenticate": "Bearer"})
-    return principal
+            if not _bearer_credentials(authorization):
+                detail = "no bearer token given"
+            raise api_problem("unauthenticated", detail, {"WWW-Authenticate": "Bearer"})
+        return principal
+
+
+def _bearer_credentials(authorization: str | None) -> bool:
+    """Whether the header carries bearer credentials (as FastAPI's ``HTTPBearer`` reads it)."""
+    scheme, credentials = get_authorization_scheme_param(authorization)
+    return bool(authorization and credentials and scheme.lower() == "bearer")
+
+
+current_principal = BearerPrincipal("A token issued by `corridor users add`.")
