@@ -13,11 +13,12 @@ import pytest
 from corridor_api_testing import HOLDER_B, PRINCIPALS, Driver, bearer, declaration_json
 from fastapi.testclient import TestClient
 
-from corridor import accounts
+from corridor import accounts, reading
 from corridor.api.idempotency import fingerprint
 from corridor.bootstrap import Context
 from corridor.domain.lifecycle import MovementState
 from corridor.paths import project_root
+from corridor.store.codec import movement_to_json
 from corridor.store.idempotency import IdempotencyRepository
 from corridor_testing import FakeClock
 
@@ -191,15 +192,18 @@ def test_the_xml_message_lodges_the_same_declaration_as_its_json(
 
 
 def test_the_risk_assessment_is_for_officers_and_the_operator(
-    client: TestClient, tokens: dict[str, str]
+    client: TestClient, api_ctx: Context, tokens: dict[str, str]
 ) -> None:
     mrn = _lodge(client, tokens["carrier_a"])["mrn"]
+    stored = movement_to_json(reading.get_movement(api_ctx, mrn, PRINCIPALS["operator"]))
     for name in ("carrier_a", "gate_nrn"):
-        assert "risk" not in client.get(f"/movements/{mrn}", headers=bearer(tokens[name])).json()
+        seen = client.get(f"/movements/{mrn}", headers=bearer(tokens[name])).json()
+        assert seen == {k: v for k, v in stored.items() if k != "risk"}
         answer = client.get(f"/movements/{mrn}/assessment", headers=bearer(tokens[name]))
         _problem(answer, 403, "not-authorised")
     for name in ("customs_am", "operator"):
         movement = client.get(f"/movements/{mrn}", headers=bearer(tokens[name])).json()
+        assert movement == stored
         assessment = client.get(f"/movements/{mrn}/assessment", headers=bearer(tokens[name]))
         assert assessment.status_code == 200
         assert assessment.json() == movement["risk"] and movement["risk"]["channel"]

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from starlette.responses import Response
 
 from corridor.domain import commands as c
 from corridor.domain.events import MovementEvent
@@ -18,7 +19,7 @@ from corridor.domain.network import Corridor, Office
 from corridor.domain.principal import Principal
 from corridor.domain.visibility import Reading, may_read
 from corridor.screening.review import RememberedDismissal, ReviewItem
-from corridor.store.codec import movement_to_json
+from corridor.store.codec import movement_to_json_bytes
 
 STRICT = ConfigDict(extra="forbid")
 
@@ -251,10 +252,15 @@ def action_request_model(command: type[c.Command]) -> type[BaseModel]:
 ACTION_COMMANDS: dict[Action, type[c.Command]] = c.MOVEMENT_ACTIONS
 
 
-def movement_json(movement: Movement, principal: Principal) -> dict[str, Any]:
-    """The movement as ``principal`` may read it: without the risk assessment unless its
-    role may read screening results (``visibility.READERS``)."""
-    data = movement_to_json(movement)
-    if not may_read(principal, Reading.SCREENING):
-        data.pop("risk", None)
-    return data
+def movement_response(
+    movement: Movement,
+    principal: Principal,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The movement as ``principal`` may read it, as a JSON answer: without the risk
+    assessment unless its role may read screening results (``visibility.READERS``).
+    Rendered by pydantic-core, as FastAPI renders a ``response_model``."""
+    without = None if may_read(principal, Reading.SCREENING) else {"risk"}
+    body = movement_to_json_bytes(movement, without=without)
+    return Response(body, status_code, headers, media_type="application/json")

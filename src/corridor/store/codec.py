@@ -49,6 +49,12 @@ def movement_to_json(movement: Movement) -> dict[str, Any]:
     return result
 
 
+def movement_to_json_bytes(movement: Movement, *, without: set[str] | None = None) -> bytes:
+    """``movement_to_json`` (less the top-level fields ``without``) as JSON text, straight
+    from pydantic-core's serializer: no dict and no ``json.dumps`` in between."""
+    return MOVEMENT.dump_json(movement, exclude=without)
+
+
 def movement_from_json(data: Any) -> Movement:
     return MOVEMENT.validate_python(data)
 

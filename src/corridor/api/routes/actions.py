@@ -8,14 +8,13 @@ request model of each generated route from its annotations at run time.
 import inspect
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Body, Depends, Response
 from pydantic import BaseModel
 
 from corridor import reading
 from corridor.api.auth import context, current_principal
 from corridor.api.problems import problem_responses
-from corridor.api.schemas import ACTION_COMMANDS, action_request_model, movement_json
+from corridor.api.schemas import ACTION_COMMANDS, action_request_model, movement_response
 from corridor.bootstrap import Context
 from corridor.domain import commands as c
 from corridor.domain.lifecycle import Action
@@ -35,10 +34,10 @@ def _route(action: Action, command: type[c.Command]) -> None:
         ctx: Annotated[Context, Depends(context)],
         principal: Annotated[Principal, Depends(current_principal)],
         body: Annotated[body_type, Body()] = None,
-    ) -> JSONResponse:
+    ) -> Response:
         particulars: dict[str, Any] = dict(body) if body is not None else {}
         movement = reading.act(ctx, mrn, command(**particulars), principal)
-        return JSONResponse(movement_json(movement, principal))
+        return movement_response(movement, principal)
 
     take_action.__name__ = str(action)
     if required:  # no default at all: FastAPI then requires the body

@@ -7,12 +7,11 @@ import binascii
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from corridor import reading
 from corridor.api.auth import context, current_principal
 from corridor.api.problems import api_problem, problem_responses
-from corridor.api.schemas import Event, MovementPage, MovementSummary, movement_json
+from corridor.api.schemas import Event, MovementPage, MovementSummary, movement_response
 from corridor.bootstrap import Context
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import InvalidInput
@@ -68,7 +67,7 @@ async def lodge(request: Request, ctx: Ctx, principal: Caller, pre_lodge: bool =
     movement = lodged.movement
     headers = {"Location": f"/movements/{movement.mrn}"}
     status = 201 if lodged.created else 200
-    return JSONResponse(movement_json(movement, principal), status_code=status, headers=headers)
+    return movement_response(movement, principal, status, headers)
 
 
 @router.get(
@@ -110,7 +109,7 @@ def list_movements(
                **problem_responses(401, 403, 404)},
 )  # fmt: skip
 def read_movement(mrn: str, ctx: Ctx, principal: Caller) -> Response:
-    return JSONResponse(movement_json(reading.get_movement(ctx, mrn, principal), principal))
+    return movement_response(reading.get_movement(ctx, mrn, principal), principal)
 
 
 @router.get(
@@ -135,7 +134,7 @@ async def amend(mrn: str, request: Request, ctx: Ctx, principal: Caller) -> Resp
     """Replace the declaration of a movement not yet accepted (its holder only)."""
     declaration = await read_declaration(request)
     movement = await _threaded(reading.amend, ctx, mrn, declaration, principal)
-    return JSONResponse(movement_json(movement, principal))
+    return movement_response(movement, principal)
 
 
 async def read_declaration(request: Request) -> TransitDeclaration:
