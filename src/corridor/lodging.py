@@ -9,17 +9,16 @@ and its log entry stored with it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from corridor import log_service
 from corridor.bootstrap import Context
 from corridor.domain.authorisation import authorise
 from corridor.domain.declaration import TransitDeclaration
-from corridor.domain.errors import Conflict
+from corridor.domain.errors import Conflict, CorridorError
 from corridor.domain.events import MovementEvent
 from corridor.domain.lifecycle import Action, transition_for
 from corridor.domain.movement import Movement
@@ -30,6 +29,7 @@ from corridor.domain.validation import validate_declaration
 from corridor.ledger.checkpoint import Checkpoint
 from corridor.ledger.entry import build_entry
 from corridor.ledger.movement_entries import entry_parts
+from corridor.screening.review import ReviewItem
 from corridor.screening_service import PreparedScreening
 from corridor.store.codec import declaration_to_json
 from corridor.store.log_storage import StoredEntry
@@ -55,12 +55,14 @@ def lodge(
     returns the movement already lodged, never a second one."""
     lodging = _prepare_lodging(ctx, declaration, principal, pre_lodge)
     with ctx.unit_of_work() as uow:
-        lodged, event = _lodge_in(uow, ctx, lodging, partial(_allocate_mrn, uow, ctx, lodging))
-        if event is None:
-            return lodged
-        uow.log.append(log_entry(lodged.movement, event, lodging.declaration_json), event.at)
+        serials = _SerialBlock(uow, ctx, [lodging])
+        [opened] = _each_or_first_refusal(_open_all(uow, ctx, [lodging], serials))
+        if opened.event is None:  # lodged already: nothing to commit (its serial unused)
+            return opened.lodged
+        event = opened.event
+        uow.log.append(log_entry(opened.lodged.movement, event, lodging.declaration_json), event.at)
         uow.commit()
-    return lodged
+    return opened.lodged
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,12 @@ def lodge_many(
     lodgings = [_prepare_lodging(ctx, d, principal, pre_lodge) for d in declarations]
     with ctx.unit_of_work() as uow:
         serials = _SerialBlock(uow, ctx, lodgings)
-        done = [_open(uow, ctx, lodging, serials) for lodging in lodgings]
+        done = _each_or_first_refusal(_open_all(uow, ctx, lodgings, serials))
         serials.give_back_unused()
         entries = _new_entries(zip(lodgings, done, strict=True))
         integrated = log_service.append_batch(ctx, uow, entries)
         uow.commit()
-    return LodgedBatch([lodged for lodged, _ in done], integrated.checkpoint)
+    return LodgedBatch([opened.lodged for opened in done], integrated.checkpoint)
 
 
 @dataclass(frozen=True)
@@ -139,10 +141,6 @@ def lodge_each(
     return [p if isinstance(p, Exception) else _lodged(next(answers)) for p in prepared]
 
 
-_Opened = tuple[Lodged, MovementEvent | None]
-"""A lodging done in a transaction: its answer, and its event if it opened a movement."""
-
-
 @dataclass(frozen=True)
 class _Lodging:
     """A declaration ready to lodge: checked, authorised, screened but for its MRN."""
@@ -169,6 +167,15 @@ def _prepare_lodging(
     return _Lodging(declaration, principal, screening, json_form, pre_lodge, ctx.now())
 
 
+class _Opened(NamedTuple):
+    """A lodging done in a transaction: its answer; if it opened a movement, its event
+    and the hits that screening raised, each waiting for an officer's decision."""
+
+    lodged: Lodged
+    event: MovementEvent | None = None
+    review_items: Sequence[ReviewItem] = ()
+
+
 def _prepare_or_error(ctx: Context, request: LodgingRequest) -> _Lodging | Exception:
     try:
         return _prepare_lodging(ctx, request.declaration, request.principal, request.pre_lodge)
@@ -176,74 +183,114 @@ def _prepare_or_error(ctx: Context, request: LodgingRequest) -> _Lodging | Excep
         return error
 
 
-def _lodge_in(
-    uow: UnitOfWork, ctx: Context, lodging: _Lodging, allocate_mrn: Callable[[], str]
-) -> _Opened:
-    """Open the movement in ``uow`` (or find the one its LRN already opened: no event)."""
-    declaration, now = lodging.declaration, lodging.at
-    existing = uow.movements.find_by_lrn(declaration.holder.identification_number, declaration.lrn)
-    if existing is not None:
-        return Lodged(_same_declaration_or_conflict(existing, declaration), created=False), None
-    mrn = allocate_mrn()
+def _open_all(
+    uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
+) -> list[_Opened | CorridorError]:
+    """Open each lodging's movement in ``uow`` (or find the one its holder and LRN
+    already opened: no event), with a few statements for all of them: one look-up of
+    every holder and LRN, then one INSERT per table. A lodging the rules refuse (its LRN
+    used already with other data) gets its error, and nothing of it is written."""
+    known = uow.movements.find_by_lrns({_holder_and_lrn(lodging) for lodging in lodgings})
+    done = [_open_one(uow, ctx, lodging, serials, known) for lodging in lodgings]
+    new = [opened for opened in done if isinstance(opened, _Opened) and opened.event]
+    uow.movements.add_many([opened.lodged.movement for opened in new])
+    for opened in new:  # few have hits (for none, ``add`` writes nothing)
+        uow.reviews.add(opened.review_items, opened.lodged.movement.lodged_at)
+    uow.events.add_many([opened.event for opened in new if opened.event])
+    return done
+
+
+def _open_one(
+    uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBlock,
+    known: dict[tuple[str, str], Movement],
+) -> _Opened | CorridorError:  # fmt: skip
+    """One lodging of ``_open_all``: ``known`` holds the movements already lodged under
+    its lodgings' holders and LRNs, and gets each one opened here, so that a lodging
+    sent twice in one group finds the first (as it would in the database)."""
+    key = _holder_and_lrn(lodging)
+    try:
+        if key in known:  # lodged already: the same declaration, or a conflict
+            same = _same_declaration_or_conflict(known[key], lodging.declaration)
+            return _Opened(Lodged(same, created=False))
+        opened = _new_movement(uow, ctx, lodging, serials.peek(lodging))
+    except CorridorError as refusal:  # this lodging's alone: nothing of it written
+        return refusal
+    serials.take(lodging)
+    known[key] = opened.lodged.movement
+    return opened
+
+
+def _new_movement(uow: UnitOfWork, ctx: Context, lodging: _Lodging, mrn: str) -> _Opened:
     screened = lodging.screening.of(mrn, uow.reviews.dismissals)
     movement, event = open_movement(
-        mrn, declaration, lodging.principal, now, ctx.corridor, pre_lodged=lodging.pre_lodge,
-        risk=screened.risk,
+        mrn, lodging.declaration, lodging.principal, lodging.at, ctx.corridor,
+        pre_lodged=lodging.pre_lodge, risk=screened.risk,
     )  # fmt: skip
-    uow.movements.add(movement)
-    uow.reviews.add(screened.review_items, now)  # each hit waits for an officer's decision
-    uow.events.add(event)
-    return Lodged(movement, created=True), event
+    return _Opened(Lodged(movement, created=True), event, screened.review_items)
 
 
-def _open(uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBlock) -> _Opened:
-    """``_lodge_in`` with the MRN from ``serials``, which count it once it is used."""
-    opened = _lodge_in(uow, ctx, lodging, partial(serials.peek, lodging))
-    if opened[0].created:
-        serials.take(lodging)
-    return opened
+def _holder_and_lrn(lodging: _Lodging) -> tuple[str, str]:
+    return lodging.declaration.holder.identification_number, lodging.declaration.lrn
+
+
+def _each_or_first_refusal(done: Sequence[_Opened | CorridorError]) -> list[_Opened]:
+    """Each lodging opened, or the first refusal raised (all or none: nothing commits)."""
+    for opened in done:
+        if isinstance(opened, CorridorError):
+            raise opened
+    return [opened for opened in done if isinstance(opened, _Opened)]
 
 
 def _open_each(
     uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
-) -> list[_Opened | Exception]:
-    """Open every lodging's movement, each on its own: first all of them under ONE
-    savepoint (two statements per group, not per lodging: on PostgreSQL each is a round
-    trip); if any of them fails, that savepoint is rolled back, the serials rewound, and
-    each is opened again in a savepoint of its own, so that only it fails."""
-    start = serials.position()
+) -> Sequence[_Opened | Exception]:
+    """Open every lodging's movement, each on its own: first all of them together
+    (``_open_all``: a few statements per group, not per lodging) under ONE savepoint;
+    if that fails (the database refused a row), the savepoint is rolled back, the
+    serials rewound, and each lodging is opened again in a savepoint of its own, so that
+    only the one refused fails."""
     try:
-        with uow.connection.begin_nested():
-            return [_open(uow, ctx, lodging, serials) for lodging in lodgings]
+        return _in_savepoint(uow, ctx, lodgings, serials)
     except Exception:  # one of them: find which, undoing none of the others
-        serials.rewind(start)
-    return [_open_in_savepoint(uow, ctx, lodging, serials) for lodging in lodgings]
+        return [_open_alone(uow, ctx, lodging, serials) for lodging in lodgings]
 
 
-def _open_in_savepoint(
+def _open_alone(
     uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBlock
 ) -> _Opened | Exception:
-    """``_open`` in a savepoint: an error undoes this lodging alone, and is its answer."""
+    """``_open_all`` of one lodging in a savepoint: an error undoes it alone, and is its
+    answer."""
     try:
-        with uow.connection.begin_nested():
-            opened = _lodge_in(uow, ctx, lodging, partial(serials.peek, lodging))
+        [opened] = _in_savepoint(uow, ctx, [lodging], serials)
     except Exception as error:  # rolled back to the savepoint; the others stand
         return error
-    if opened[0].created:  # only now, once its rows are in: serials stay gap-free
-        serials.take(lodging)
     return opened
 
 
+def _in_savepoint(
+    uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
+) -> list[_Opened | CorridorError]:
+    """``_open_all`` in a savepoint; if it raises, its rows are undone and the serials
+    it took given back to ``serials`` (gap-free)."""
+    start = serials.position()
+    try:
+        with uow.connection.begin_nested():
+            return _open_all(uow, ctx, lodgings, serials)
+    except Exception:
+        serials.rewind(start)
+        raise
+
+
 def _lodged(opened: _Opened | Exception) -> Lodged | Exception:
-    return opened if isinstance(opened, Exception) else opened[0]
+    return opened if isinstance(opened, Exception) else opened.lodged
 
 
 def _new_entries(done: Iterable[tuple[_Lodging, _Opened | Exception]]) -> list[StoredEntry]:
     """The log entries of the movements opened (none for a lodging found again)."""
     return [
-        log_entry(opened[0].movement, opened[1], lodging.declaration_json)
+        log_entry(opened.lodged.movement, opened.event, lodging.declaration_json)
         for lodging, opened in done
-        if not isinstance(opened, Exception) and opened[1] is not None
+        if isinstance(opened, _Opened) and opened.event is not None
     ]
 
 
@@ -291,11 +338,6 @@ def _counter(ctx: Context, lodging: _Lodging) -> tuple[int, str]:
 def _mrn(ctx: Context, year: int, office_code: str, serial: int) -> str:
     office = ctx.corridor.office(office_code)
     return str(MovementReference.build(year, office.state, f"{office.code[2:]}{serial:06d}"))
-
-
-def _allocate_mrn(uow: UnitOfWork, ctx: Context, lodging: _Lodging) -> str:
-    year, office = _counter(ctx, lodging)
-    return _mrn(ctx, year, office, uow.serials.next(year, office))
 
 
 def _same_declaration_or_conflict(existing: Movement, declaration: TransitDeclaration) -> Movement:

@@ -7,22 +7,28 @@ pending for the sequencer, and the log keeps the order of appending all the same
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import httpx
 import pytest
-from corridor_api_testing import HOLDER_B, bearer, declaration_json
+from corridor_api_testing import HOLDER_B, PRINCIPALS, bearer, declaration_json
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
 
 from corridor import lodging, log_service, reading
 from corridor.api.app import create_app
 from corridor.api.group_commit import GroupCommit
 from corridor.bootstrap import Context
+from corridor.domain.errors import Conflict
+from corridor.domain.movement import Movement
 from corridor.domain.mrn import MovementReference
+from corridor.lodging import Lodged, LodgingRequest
+from corridor.store.codec import declaration_from_json
 from corridor.store.log_storage import LogEntryRepository
 from corridor.store.repository import MovementRepository
 from corridor.store.tables import log_entries, movements, mrn_counters
@@ -70,6 +76,18 @@ async def _in_one_group(
         return await first, list(await asyncio.gather(*rest))
 
 
+def _refusing(lrn: str) -> Callable[[MovementRepository, Sequence[Movement]], None]:
+    """``MovementRepository.add_many`` as the database refuses the movement of ``lrn``."""
+    stored = MovementRepository.add_many
+
+    def add_many(self: MovementRepository, new: Sequence[Movement]) -> None:
+        stored(self, new)
+        broken = [movement for movement in new if movement.declaration.lrn == lrn]
+        stored(self, broken)  # the same rows again: the primary key refuses them
+
+    return add_many
+
+
 def _mrns(serials: range) -> set[str]:
     return {str(MovementReference.build(2026, "AZ", f"0HRD01{n:06d}")) for n in serials}
 
@@ -83,14 +101,7 @@ def test_concurrent_lodgings_land_together_each_with_its_own_answer(
     api_ctx: Context, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, group, go = _held_app(api_ctx)
-    stored = MovementRepository.add
-
-    def refused_by_the_database(self: MovementRepository, movement: Any) -> None:
-        stored(self, movement)
-        if movement.declaration.lrn == "BROKEN":
-            stored(self, movement)  # the same row again: the primary key refuses it
-
-    monkeypatch.setattr(MovementRepository, "add", refused_by_the_database)
+    monkeypatch.setattr(MovementRepository, "add_many", _refusing("BROKEN"))
     carrier = bearer(tokens["carrier_a"])
     other = declaration_json(lrn="TWIN-OTHER")
     other["guarantee"]["reference"] = "ANOTHER-GUARANTEE"
@@ -223,3 +234,70 @@ def test_small_groups_then_a_large_one_log_every_entry_in_the_order_appended(
     assert _log_order(api_ctx) == in_lodging_order
     report = log_service.verify(api_ctx)
     assert (report.size, report.commitments_checked, report.pending) == (small + 10,) * 2 + (0,)
+
+
+def _request(lrn: str, guarantee: str | None = None) -> LodgingRequest:
+    """Carrier A's lodging of the example under ``lrn`` (another guarantee: other data)."""
+    data = declaration_json(lrn=lrn)
+    if guarantee is not None:
+        data["guarantee"]["reference"] = guarantee
+    return LodgingRequest(declaration_from_json(data), PRINCIPALS["carrier_a"])
+
+
+def test_a_mixed_group_answers_each_lodging_as_if_it_were_alone(
+    api_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    earlier = reading.lodge_each(api_ctx, [_request("EARLIER-0"), _request("EARLIER-1")])
+    monkeypatch.setattr(MovementRepository, "add_many", _refusing("BROKEN"))
+    answers = reading.lodge_each(api_ctx, [
+        _request("NEW-0"),
+        _request("EARLIER-0"),  # lodged by an earlier group: its movement
+        _request("NEW-1"),
+        _request("NEW-0"),  # twice in this group: the first one's movement
+        _request("EARLIER-1", guarantee="OTHER"),  # an earlier group's LRN, other data
+        _request("NEW-1", guarantee="OTHER"),  # this group's LRN, other data
+        _request("BROKEN"),  # the database refuses it
+        _request("NEW-2"),
+        _request("NEW-3"),
+    ])  # fmt: skip
+    lodged = [a for a in answers if isinstance(a, Lodged)]
+    assert [(a.movement.declaration.lrn, a.created) for a in lodged] == [
+        ("NEW-0", True), ("EARLIER-0", False), ("NEW-1", True), ("NEW-0", False),
+        ("NEW-2", True), ("NEW-3", True),
+    ]  # fmt: skip
+    assert isinstance(earlier[0], Lodged) and lodged[1].movement == earlier[0].movement
+    assert lodged[3].movement == lodged[0].movement
+    assert [type(a) for a in answers[4:7]] == [Conflict, Conflict, IntegrityError]
+    assert [a.movement.mrn for a in lodged if a.created] == sorted(_mrns(range(3, 7)))
+    assert _count(api_ctx, select(mrn_counters.c.last_serial)) == 6  # gap-free
+    assert _count(api_ctx, select(func.count()).select_from(movements)) == 6
+    log_service.integrate_all(api_ctx)
+    report = log_service.verify(api_ctx)
+    assert (report.size, report.commitments_checked, report.pending) == (6, 6, 0)
+
+
+def test_a_group_reads_and_writes_movements_in_as_many_statements_however_large(
+    api_ctx: Context,
+) -> None:
+    def statements_on_movements(requests: list[LodgingRequest]) -> list[str]:
+        seen: list[str] = []
+
+        def count(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if re.search(r"\bmovement(s|_events|_offices)\b", statement):
+                seen.append(statement.split()[0])
+
+        event.listen(api_ctx.engine, "before_cursor_execute", count)
+        try:
+            answers = reading.lodge_each(api_ctx, requests)
+        finally:
+            event.remove(api_ctx.engine, "before_cursor_execute", count)
+        assert not [a for a in answers if isinstance(a, Exception) and not isinstance(a, Conflict)]
+        return seen
+
+    small = statements_on_movements([_request(f"SMALL-{n}") for n in range(4)])
+    large = statements_on_movements([
+        *(_request(f"LARGE-{n}") for n in range(12)), _request("SMALL-0"), _request("LARGE-0"),
+        _request("SMALL-1", guarantee="OTHER"),
+    ])  # fmt: skip
+    # One look-up of every holder and LRN; the movements, itineraries and events inserted.
+    assert small == large == ["SELECT", "INSERT", "INSERT", "INSERT"]

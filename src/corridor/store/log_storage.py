@@ -10,16 +10,16 @@ version is its prefix, so serving ``.p/W`` reads a prefix.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Connection, Dialect, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from corridor.ledger.log import LogCorruptionError
 from corridor.ledger.tiles import BundleId, TileId
+from corridor.store.driver_rows import DriverInsert, bind_processor
 from corridor.store.tables import log_bundles, log_checkpoint, log_entries, log_tiles
 
 HASH_SIZE = 32
@@ -164,7 +164,7 @@ class LogEntryRepository:
         if not entries:
             return
         dialect = self._connection.dialect
-        stamp = _bind_processor(log_entries.c.appended_at, dialect)(at)
+        stamp = bind_processor(log_entries.c.appended_at, dialect)(at)
         rows = [
             (
                 None if first_index is None else first_index + n,
@@ -177,7 +177,8 @@ class LogEntryRepository:
             )
             for n, entry in enumerate(entries)
         ]
-        self._connection.exec_driver_sql(_insert_statement(dialect.paramstyle), rows)
+        as_given = DriverInsert(log_entries, _ENTRY_COLUMNS, dialect, encoded=_ENTRY_COLUMNS)
+        as_given.execute(self._connection, rows)
 
     def number_pending(self, limit: int) -> int:
         """Give the next ``limit`` pending entries contiguous indexes after the highest, in
@@ -240,22 +241,6 @@ class LogEntryRepository:
 
 _ANY_PENDING = select(log_entries.c.id).where(log_entries.c.log_index.is_(None)).limit(1)
 _ENTRY_COLUMNS = ("log_index", "mrn", "event_sequence", "entry", "salt", "payload", "appended_at")
-_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-
-
-@cache
-def _insert_statement(paramstyle: str) -> str:
-    """The INSERT of one entry row in the driver's own positional parameter style."""
-    if paramstyle not in _PLACEHOLDERS:
-        raise ValueError(f"no positional parameters for the driver's style {paramstyle!r}")
-    marks = ", ".join([_PLACEHOLDERS[paramstyle]] * len(_ENTRY_COLUMNS))
-    return f"INSERT INTO {log_entries.name} ({', '.join(_ENTRY_COLUMNS)}) VALUES ({marks})"
-
-
-def _bind_processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
-    """What SQLAlchemy would do to a value of ``column`` before handing it to the driver."""
-    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return processor if processor is not None else (lambda value: value)
 
 
 def _stored(row: Any) -> StoredEntry:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from corridor.domain.errors import Conflict, NotFound
@@ -15,8 +15,9 @@ from corridor.domain.events import MovementEvent
 from corridor.domain.lifecycle import Action, MovementState
 from corridor.domain.movement import Movement
 from corridor.domain.network import Role
-from corridor.store.codec import movement_from_json, movement_to_json
-from corridor.store.itinerary import record_itinerary, touching
+from corridor.store.codec import movement_from_json, movement_to_json, movement_to_json_bytes
+from corridor.store.driver_rows import DriverInsert
+from corridor.store.itinerary import record_itineraries, replace_itinerary, touching
 from corridor.store.tables import movement_events, movements, mrn_counters
 
 
@@ -39,11 +40,11 @@ class MovementFilter:
 # The statements a lodging runs, built once: building one per call (``.values(**row)``)
 # cost more than executing it.
 _BY_MRN = select(movements.c.data).where(movements.c.mrn == bindparam("mrn"))
-_BY_LRN = select(movements.c.data).where(
-    movements.c.holder == bindparam("holder"), movements.c.lrn == bindparam("lrn")
+_BY_LRNS = select(movements.c.holder, movements.c.lrn, movements.c.data).where(
+    tuple_(movements.c.holder, movements.c.lrn).in_(bindparam("keys", expanding=True))
 )
-_INSERT_MOVEMENT = insert(movements)
-_INSERT_EVENT = insert(movement_events)
+_MOVEMENT_COLUMNS = tuple(column.name for column in movements.columns)
+_EVENT_COLUMNS = tuple(column.name for column in movement_events.columns if column.name != "id")
 
 
 class MovementRepository:
@@ -56,24 +57,33 @@ class MovementRepository:
             raise NotFound(f"no movement {mrn}")
         return movement_from_json(row.data)
 
-    def find_by_lrn(self, holder: str, lrn: str) -> Movement | None:
-        row = self._connection.execute(_BY_LRN, {"holder": holder, "lrn": lrn}).first()
-        return None if row is None else movement_from_json(row.data)
+    def find_by_lrns(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Movement]:
+        """The movements already lodged under any of these (holder, LRN): one query."""
+        rows = self._connection.execute(_BY_LRNS, {"keys": sorted(keys)})
+        return {(row.holder, row.lrn): movement_from_json(row.data) for row in rows}
 
-    def add(self, movement: Movement) -> None:
-        self._connection.execute(_INSERT_MOVEMENT, _columns(movement))
-        record_itinerary(self._connection, movement, new=True)
+    def add_many(self, new: Sequence[Movement]) -> None:
+        """Store new movements and their itineraries: one INSERT per table for them all,
+        each movement's JSON made once, straight to text (``store.driver_rows``)."""
+        if not new:
+            return
+        insert = DriverInsert(
+            movements, _MOVEMENT_COLUMNS, self._connection.dialect, encoded=("data",)
+        )
+        rows = [insert.row(_columns(m, movement_to_json_bytes(m).decode())) for m in new]
+        insert.execute(self._connection, rows)
+        record_itineraries(self._connection, new)
 
     def update(self, movement: Movement, expected_version: int) -> None:
         """Store ``movement`` only if nobody changed it since ``expected_version``."""
         query = (
             update(movements)
             .where(movements.c.mrn == movement.mrn, movements.c.version == expected_version)
-            .values(**_columns(movement))
+            .values(**_columns(movement, movement_to_json(movement)))
         )
         if self._connection.execute(query).rowcount != 1:
             raise Conflict(f"movement {movement.mrn} was changed by someone else; reload and retry")
-        record_itinerary(self._connection, movement, new=False)
+        replace_itinerary(self._connection, movement)
 
     def find(self, selection: MovementFilter) -> list[Movement]:
         query = select(movements.c.data).order_by(movements.c.mrn).limit(selection.limit)
@@ -115,7 +125,8 @@ def _conditions(selection: MovementFilter) -> list[Any]:
     return [and_(*conditions)] if conditions else []
 
 
-def _columns(movement: Movement) -> dict[str, Any]:
+def _columns(movement: Movement, data: Any) -> dict[str, Any]:
+    """The movement's row; ``data``: the movement as JSON (data, or text for the driver)."""
     declaration = movement.declaration
     return {
         "mrn": movement.mrn,
@@ -129,7 +140,7 @@ def _columns(movement: Movement) -> dict[str, Any]:
         "lodged_at": movement.lodged_at,
         "updated_at": movement.updated_at,
         "time_limit": movement.time_limit,
-        "data": movement_to_json(movement),
+        "data": data,
     }
 
 
@@ -138,19 +149,14 @@ class EventRepository:
         self._connection = connection
 
     def add(self, event: MovementEvent) -> None:
-        row = {
-            "mrn": event.mrn,
-            "sequence": event.sequence,
-            "action": str(event.action),
-            "source": None if event.source is None else str(event.source),
-            "target": str(event.target),
-            "principal": event.principal,
-            "role": str(event.role),
-            "office": event.office,
-            "at": event.at,
-            "details": dict(event.details),
-        }
-        self._connection.execute(_INSERT_EVENT, row)
+        self.add_many([event])
+
+    def add_many(self, events: Sequence[MovementEvent]) -> None:
+        """Store events: one INSERT for them all (``store.driver_rows``)."""
+        if not events:
+            return
+        insert = DriverInsert(movement_events, _EVENT_COLUMNS, self._connection.dialect)
+        insert.execute(self._connection, [insert.row(_event_row(event)) for event in events])
 
     def for_movement(self, mrn: str) -> list[MovementEvent]:
         query = (
@@ -164,6 +170,21 @@ class EventRepository:
         return int(
             self._connection.execute(select(func.count()).select_from(movement_events)).scalar_one()
         )
+
+
+def _event_row(event: MovementEvent) -> dict[str, Any]:
+    return {
+        "mrn": event.mrn,
+        "sequence": event.sequence,
+        "action": str(event.action),
+        "source": None if event.source is None else str(event.source),
+        "target": str(event.target),
+        "principal": event.principal,
+        "role": str(event.role),
+        "office": event.office,
+        "at": event.at,
+        "details": dict(event.details),
+    }
 
 
 def _event(row: Any) -> MovementEvent:
@@ -186,9 +207,6 @@ class SerialAllocator:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
-
-    def next(self, year: int, office: str) -> int:
-        return self.reserve(year, office, 1)
 
     def reserve(self, year: int, office: str, count: int) -> int:
         """Take ``count`` serials at once (one update of the counter); the last of them.
