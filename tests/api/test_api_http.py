@@ -213,13 +213,17 @@ def test_metrics_count_requests_and_movements_by_state(
     client: TestClient, tokens: dict[str, str]
 ) -> None:
     _lodge(client, tokens["carrier_a"])
+    _lodge(client, tokens["carrier_a"], lrn="LRN-METRICS-2")
     client.get("/movements", headers=bearer(tokens["operator"]))
     text = client.get("/metrics").text
-    assert 'corridor_http_requests_total{method="POST",route="/movements",status="201"} 1.0' in text
+    assert 'corridor_http_requests_total{method="POST",route="/movements",status="201"} 2.0' in text
     assert (
         'corridor_http_request_duration_seconds_count{method="GET",route="/movements"} 1.0' in text
     )
-    assert 'corridor_movements{state="lodged"} 1.0' in text
+    assert (
+        'corridor_http_request_duration_seconds_count{method="POST",route="/movements"} 2.0' in text
+    )
+    assert 'corridor_movements{state="lodged"} 2.0' in text
 
 
 def test_each_request_is_one_structured_log_line(

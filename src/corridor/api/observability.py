@@ -45,6 +45,22 @@ class Metrics:
             ["method", "route"], buckets=BUCKETS, registry=self.registry,
         )  # fmt: skip
         self._movements = MovementsByState(ctx_of)
+        # Each label set's child, kept: ``labels()`` checks and looks them up every time.
+        self._counted: dict[tuple[str, str, int], Any] = {}
+        self._timed: dict[tuple[str, str], Any] = {}
+
+    def record(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one answered request and observe its duration."""
+        counted = self._counted.get((method, route, status))
+        if counted is None:
+            counted = self._counted[method, route, status] = self.requests.labels(
+                method, route, str(status)
+            )
+        timed = self._timed.get((method, route))
+        if timed is None:
+            timed = self._timed[method, route] = self.latency.labels(method, route)
+        counted.inc()
+        timed.observe(seconds)
 
     def exposition(self) -> bytes:
         registry = self.registry
@@ -103,8 +119,7 @@ class ObservabilityMiddleware:
     def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
         route = getattr(scope.get("route"), "path", None) or "unmatched"
         method = scope["method"]
-        self.metrics.requests.labels(method, route, str(status)).inc()
-        self.metrics.latency.labels(method, route).observe(seconds)
+        self.metrics.record(method, route, status, seconds)
         principal = scope.get("state", {}).get("principal")
         access_log.info(
             "request",
@@ -143,7 +158,10 @@ class JsonLines(logging.Formatter):
         }
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        return _LINE.encode(line)
+
+
+_LINE = json.JSONEncoder(ensure_ascii=False, default=str)  # json.dumps's, made once
 
 
 def configure_logging(level: str = "info") -> None:
