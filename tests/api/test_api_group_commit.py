@@ -301,3 +301,40 @@ def test_a_group_reads_and_writes_movements_in_as_many_statements_however_large(
     ])  # fmt: skip
     # One look-up of every holder and LRN; the movements, itineraries and events inserted.
     assert small == large == ["SELECT", "INSERT", "INSERT", "INSERT"]
+
+
+class _CountingLoop(asyncio.SelectorEventLoop):
+    """A real event loop that counts the callbacks other threads hand it."""
+
+    handed = 0
+
+    def call_soon_threadsafe(self, *args: Any, **kwargs: Any) -> Any:
+        self.handed += 1
+        return super().call_soon_threadsafe(*args, **kwargs)
+
+
+def test_a_group_is_answered_in_one_wake_up_of_its_event_loop() -> None:
+    go = threading.Event()
+
+    def run(requests: Sequence[int]) -> list[int | Exception]:
+        go.wait(timeout=30)
+        return [Crash(n) if n == 3 else n * 2 for n in requests]
+
+    group: GroupCommit[int, int] = GroupCommit(run, name="corridor-group-test")
+
+    async def submit_all() -> list[Any]:
+        first = asyncio.ensure_future(group.submit(0))
+        await _until(lambda: group.submitted == 1 and group.queued == 0)
+        rest = [asyncio.ensure_future(group.submit(n)) for n in range(1, 6)]
+        await _until(lambda: group.queued == 5)
+        go.set()
+        return await asyncio.gather(first, *rest, return_exceptions=True)
+
+    loop = _CountingLoop()
+    try:
+        answers = loop.run_until_complete(submit_all())
+    finally:
+        group.close()
+        loop.close()
+    assert [a if isinstance(a, int) else str(a) for a in answers] == [0, 2, 4, "3", 8, 10]
+    assert group.groups == 2 and loop.handed == 2  # the first alone, then five together

@@ -90,8 +90,7 @@ class GroupCommit(Generic[Request, Answer]):
             except Exception as error:  # the group as a whole failed: so did each request
                 answers = [error] * len(group)
             self.groups += 1
-            for waiting, answer in zip(group, answers, strict=True):
-                _answer(waiting, answer)
+            _answer(group, answers)
 
     def _next_group(self) -> list[_Waiting[Request]] | None:
         with self._changed:
@@ -101,9 +100,21 @@ class GroupCommit(Generic[Request, Answer]):
             return [self._queue.popleft() for _ in range(count)] or None
 
 
-def _answer(waiting: _Waiting[Any], answer: Any) -> None:
-    with suppress(RuntimeError):  # its event loop is closed: nobody is waiting any more
-        waiting.loop.call_soon_threadsafe(_settle, waiting.answer, answer)
+def _answer(group: list[_Waiting[Any]], answers: Sequence[Any]) -> None:
+    """Hand each event loop the answers of its requests in ONE callback: one write to
+    its self-pipe and one wake-up per group, not per request (each write also gave the
+    GIL away to the busy event loop and waited to get it back)."""
+    settling: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any]]] = {}
+    for waiting, answer in zip(group, answers, strict=True):
+        settling.setdefault(waiting.loop, []).append((waiting.answer, answer))
+    for loop, settled in settling.items():
+        with suppress(RuntimeError):  # its event loop is closed: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle_each, settled)
+
+
+def _settle_each(settled: list[tuple[asyncio.Future[Any], Any]]) -> None:
+    for future, answer in settled:
+        _settle(future, answer)
 
 
 def _settle(future: asyncio.Future[Any], answer: Any) -> None:
