@@ -9,8 +9,8 @@ and its log entry stored with it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -32,6 +32,7 @@ from corridor.ledger.movement_entries import entry_parts
 from corridor.screening.review import ReviewItem
 from corridor.screening_service import PreparedScreening
 from corridor.store.codec import declaration_to_json
+from corridor.store.idempotency import Answer, IdempotencyRepository, Reservation
 from corridor.store.log_storage import StoredEntry
 from corridor.store.unit_of_work import UnitOfWork
 
@@ -42,6 +43,8 @@ class Lodged:
 
     movement: Movement
     created: bool
+    answer: Answer | None = None
+    """The answer kept for the request's idempotency key (``Claim``), if it sent one."""
 
 
 def lodge(
@@ -98,12 +101,28 @@ def lodge_many(
 
 
 @dataclass(frozen=True)
+class Claim:
+    """The idempotency key a lodging request came with (``api.idempotency``): kept with
+    the request's answer in the transaction that lodges it."""
+
+    principal: str
+    key: str
+    fingerprint: str
+    """What makes two requests the same request (``api.idempotency.fingerprint``)."""
+
+
+@dataclass(frozen=True)
 class LodgingRequest:
     """One declaration to lodge among others' (``lodge_each``), and who lodges it."""
 
     declaration: TransitDeclaration
     principal: Principal
     pre_lodge: bool = False
+    claim: Claim | None = None
+
+
+AnswerOf = Callable[[Lodged, Principal], Answer]
+"""The answer a lodging request gets, as its idempotency key keeps it."""
 
 
 INTEGRATE_FROM = 4
@@ -112,8 +131,12 @@ pending for the sequencer (docs/benchmarks.md, ``api-profile``)."""
 
 
 def lodge_each(
-    ctx: Context, requests: Sequence[LodgingRequest], *, integrate_from: int = INTEGRATE_FROM
-) -> list[Lodged | Exception]:
+    ctx: Context,
+    requests: Sequence[LodgingRequest],
+    *,
+    integrate_from: int = INTEGRATE_FROM,
+    answer_of: AnswerOf | None = None,
+) -> list[Lodged | Reservation | Exception]:
     """Group commit: lodge each request as ``lodge`` does and answer each on its own,
     all in ONE transaction that commits once (one fsync for all). A lodging refused by
     a rule or by the database gets its error, and the others are lodged all the same
@@ -124,10 +147,21 @@ def lodge_each(
     ``lodge_many`` does (``append_batch``, which integrates any pending entries first:
     the log keeps the order of appending); a smaller one, such as a lodging that
     arrived alone, stores them pending as ``lodge`` does, and the sequencer integrates
-    them: one checkpoint signature per group was most of a lone lodging's time."""
+    them: one checkpoint signature per group was most of a lone lodging's time.
+
+    A request with an idempotency key (``LodgingRequest.claim``) whose key holds
+    something already gets that (a ``Reservation``: the first answer, or the first
+    request still running) and lodges nothing; otherwise its key is reserved in this
+    transaction and, if it lodged, completed with ``answer_of``'s answer (``Lodged.answer``)
+    before the commit: its movement and its key's answer are committed together. A
+    request refused before it lodged leaves its key as it was."""
     prepared = [_prepare_or_error(ctx, request) for request in requests]
-    lodgings = [p for p in prepared if isinstance(p, _Lodging)]
     with ctx.unit_of_work() as uow:
+        keys = _KeyClaims(uow, ctx, requests)  # first: see _KeyClaims
+        answers: list[_Lodging | Reservation | Exception] = [
+            keys.found.get(number, ready) for number, ready in enumerate(prepared)
+        ]
+        lodgings = [p for p in answers if isinstance(p, _Lodging)]
         serials = _SerialBlock(uow, ctx, lodgings)
         done = _open_each(uow, ctx, lodgings, serials)
         serials.give_back_unused()
@@ -136,9 +170,11 @@ def lodge_each(
             log_service.append_batch(ctx, uow, entries)
         else:  # pending: the sequencer integrates them (``corridor serve`` runs it)
             uow.log.append_many(entries, ctx.now())
+        opened = iter(done)
+        results = [_lodged(next(opened)) if isinstance(a, _Lodging) else a for a in answers]
+        results = keys.keep(results, answer_of)
         uow.commit()
-    answers = iter(done)
-    return [p if isinstance(p, Exception) else _lodged(next(answers)) for p in prepared]
+    return results
 
 
 @dataclass(frozen=True)
@@ -279,6 +315,40 @@ def _in_savepoint(
     except Exception:
         serials.rewind(start)
         raise
+
+
+class _KeyClaims:
+    """The idempotency keys of a group's requests, reserved in its transaction before
+    anything else (on PostgreSQL a key another transaction holds makes this one wait
+    for it, holding nothing yet; in one order, so two groups never wait on each other).
+    ``found``: request number -> what its key held already."""
+
+    def __init__(self, uow: UnitOfWork, ctx: Context, requests: Sequence[LodgingRequest]) -> None:
+        self._keys, self._requests = IdempotencyRepository(uow.connection), requests
+        self.found: dict[int, Reservation] = {}
+        claimed = [(r.claim, n) for n, r in enumerate(requests) if r.claim is not None]
+        for claim, number in sorted(claimed, key=lambda c: (c[0].principal, c[0].key, c[1])):
+            held = self._keys.reserve(claim.principal, claim.key, claim.fingerprint, ctx.now())
+            if held is not None:  # answered before, still running, or twice in this group
+                self.found[number] = held
+
+    def keep(
+        self, results: list[Lodged | Reservation | Exception], answer_of: AnswerOf | None
+    ) -> list[Lodged | Reservation | Exception]:
+        """Complete each key reserved here with its request's answer; a request refused
+        gives its key back (its refusal is kept, if at all, outside: ``api.idempotency``)."""
+        kept = list(results)
+        for number, (request, result) in enumerate(zip(self._requests, results, strict=True)):
+            claim = request.claim
+            if claim is None or number in self.found:
+                continue
+            if isinstance(result, Lodged) and answer_of is not None:
+                answer = answer_of(result, request.principal)
+                self._keys.complete(claim.principal, claim.key, answer)
+                kept[number] = replace(result, answer=answer)
+            else:
+                self._keys.release(claim.principal, claim.key)
+        return kept
 
 
 def _lodged(opened: _Opened | Exception) -> Lodged | Exception:

@@ -30,6 +30,7 @@ from corridor.domain.visibility import (
     require_visible,
 )
 from corridor.screening.review import RememberedDismissal, ReviewItem
+from corridor.store.idempotency import Reservation
 from corridor.store.repository import MovementFilter
 from corridor.store.reviews import DismissalFilter, ReviewFilter
 
@@ -70,13 +71,16 @@ def lodge(
 
 
 def lodge_each(
-    ctx: Context, requests: Sequence[services.LodgingRequest]
-) -> list[services.Lodged | Exception]:
+    ctx: Context,
+    requests: Sequence[services.LodgingRequest],
+    answer_of: services.AnswerOf | None = None,
+) -> list[services.Lodged | Reservation | Exception]:
     """``lodge`` for many requests at once (the API's group commit), each authorised
-    first as there and answered on its own: a refusal is that request's answer."""
+    first as there and answered on its own: a refusal is that request's answer.
+    ``answer_of``: what a request with an idempotency key keeps as its answer."""
     refusals = [_refusal(ctx, request) for request in requests]
     allowed = [r for r, refusal in zip(requests, refusals, strict=True) if refusal is None]
-    lodged = iter(services.lodge_each(ctx, allowed))
+    lodged = iter(services.lodge_each(ctx, allowed, answer_of=answer_of))
     return [next(lodged) if refusal is None else refusal for refusal in refusals]
 
 

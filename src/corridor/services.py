@@ -22,6 +22,7 @@ from corridor.domain.principal import SYSTEM_CLOCK, Principal
 from corridor.domain.procedure import decide
 from corridor.domain.risk import HitDecision, RiskAssessment
 from corridor.domain.validation import validate_declaration
+from corridor.lodging import AnswerOf as AnswerOf
 from corridor.lodging import Lodged as Lodged
 from corridor.lodging import LodgedBatch as LodgedBatch
 from corridor.lodging import LodgingRequest as LodgingRequest

@@ -21,10 +21,12 @@ from corridor.api.group_commit import GroupCommit
 from corridor.api.idempotency import IdempotencyMiddleware
 from corridor.api.observability import Metrics, ObservabilityMiddleware, configure_logging
 from corridor.api.routes import ROUTERS
+from corridor.api.routes.movements import lodging_answer
 from corridor.api.routes.screening import RISK
 from corridor.bootstrap import Context, bootstrap
 from corridor.lodging import Lodged, LodgingRequest
 from corridor.store.codec import DECLARATION, MOVEMENT
+from corridor.store.idempotency import Reservation
 from corridor.web.routes import web_router
 
 DESCRIPTION = """Customs transit along a land corridor: lodge declarations, take every
@@ -50,16 +52,18 @@ def create_app(ctx: Context | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(web_router())  # the web pages under /ui, and the document PDF
     problems.install(app)
-    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(IdempotencyMiddleware, in_transaction=("/movements",))
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
 
-def lodging_group_commit(app: FastAPI) -> GroupCommit[LodgingRequest, Lodged]:
-    """POST /movements's writer: concurrent lodgings in one transaction (group commit)."""
+def lodging_group_commit(app: FastAPI) -> GroupCommit[LodgingRequest, Lodged | Reservation]:
+    """POST /movements's writer: concurrent lodgings in one transaction (group commit),
+    each request's idempotency key kept with its answer in it (``lodging_answer``)."""
     return GroupCommit(
-        lambda requests: reading.lodge_each(app.state.ctx, requests), name="corridor-lodging"
+        lambda requests: reading.lodge_each(app.state.ctx, requests, lodging_answer),
+        name="corridor-lodging",
     )
 
 

@@ -258,9 +258,14 @@ def movement_response(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """The movement as ``principal`` may read it, as a JSON answer: without the risk
-    assessment unless its role may read screening results (``visibility.READERS``).
-    Rendered by pydantic-core, as FastAPI renders a ``response_model``."""
-    without = None if may_read(principal, Reading.SCREENING) else {"risk"}
-    body = movement_to_json_bytes(movement, without=without)
+    """The movement as ``principal`` may read it (``movement_body``), as a JSON answer."""
+    body = movement_body(movement, principal)
     return Response(body, status_code, headers, media_type="application/json")
+
+
+def movement_body(movement: Movement, principal: Principal) -> bytes:
+    """The movement as ``principal`` may read it, in JSON: without the risk assessment
+    unless its role may read screening results (``visibility.READERS``). Rendered by
+    pydantic-core, as FastAPI renders a ``response_model``."""
+    without = None if may_read(principal, Reading.SCREENING) else {"risk"}
+    return movement_to_json_bytes(movement, without=without)

@@ -2,7 +2,10 @@
 
 A request first *reserves* its key (in a transaction of its own), runs, then *completes*
 the reservation with its answer. A retry finds the answer and gets it again; a request
-that arrives while the first still runs finds the reservation without an answer.
+that arrives while the first still runs finds the reservation without an answer. A
+lodging (``lodging.lodge_each``) reserves and completes its key in its own transaction
+instead, so its key and its movement are committed together or not at all; an answer
+given without one (a refusal before that transaction) is then ``keep``-ed on its own.
 """
 
 from __future__ import annotations
@@ -69,6 +72,20 @@ class IdempotencyRepository:
                 location=answer.location,
             )
         )
+
+    def keep(
+        self, principal: str, key: str, fingerprint: str, answer: Answer, at: datetime
+    ) -> None:
+        """Keep ``answer`` for a key never reserved, unless the key holds something by
+        now (a request with it ran meanwhile: the first stays)."""
+        values = {
+            "principal": principal, "key": key, "fingerprint": fingerprint, "created_at": at,
+            "status": answer.status, "content_type": answer.content_type, "body": answer.body,
+            "location": answer.location,
+        }  # fmt: skip
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(idempotency_keys).values(**values).on_conflict_do_nothing()
+        self._connection.execute(statement)
 
     def release(self, principal: str, key: str) -> None:
         """Forget a reservation whose request failed without an answer worth keeping."""

@@ -10,8 +10,15 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from corridor import reading
 from corridor.api.auth import context, current_principal
+from corridor.api.idempotency import answer_response, claim_of, kept
 from corridor.api.problems import api_problem, problem_responses
-from corridor.api.schemas import Event, MovementPage, MovementSummary, movement_response
+from corridor.api.schemas import (
+    Event,
+    MovementPage,
+    MovementSummary,
+    movement_body,
+    movement_response,
+)
 from corridor.bootstrap import Context
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.errors import InvalidInput
@@ -20,6 +27,7 @@ from corridor.domain.network import Mode
 from corridor.domain.principal import Principal
 from corridor.lodging import Lodged, LodgingRequest
 from corridor.store.codec import declaration_from_text
+from corridor.store.idempotency import Answer, Reservation
 from corridor.store.repository import MovementFilter
 from corridor.xml_import import declaration_from_xml
 
@@ -60,14 +68,25 @@ async def lodge(request: Request, ctx: Ctx, principal: Caller, pre_lodge: bool =
     the movement already lodged (200), never a second one."""
     declaration = await read_declaration(request)
     # Group commit (``api.group_commit``): lodged with the others that arrive meanwhile,
-    # in one transaction; answered once it is committed.
-    lodged: Lodged = await request.app.state.lodgings.submit(
-        LodgingRequest(declaration, principal, pre_lodge)
+    # in one transaction (with the request's idempotency key, if it has one: its answer
+    # is kept there, ``lodging_answer``); answered once it is committed.
+    claim = claim_of(request)
+    lodged: Lodged | Reservation = await request.app.state.lodgings.submit(
+        LodgingRequest(declaration, principal, pre_lodge, claim)
     )
+    if isinstance(lodged, Reservation):  # its key held an answer, or a request running
+        return kept(request, lodged)
+    if lodged.answer is not None:  # kept with its key, in the transaction that lodged it
+        return kept(request, lodged.answer)
+    return answer_response(lodging_answer(lodged, principal))
+
+
+def lodging_answer(lodged: Lodged, principal: Principal) -> Answer:
+    """A lodging's answer: the movement as its lodger may read it, 201 if new, else 200."""
     movement = lodged.movement
-    headers = {"Location": f"/movements/{movement.mrn}"}
+    body = movement_body(movement, principal)
     status = 201 if lodged.created else 200
-    return movement_response(movement, principal, status, headers)
+    return Answer(status, "application/json", body, f"/movements/{movement.mrn}")
 
 
 @router.get(

@@ -1,0 +1,115 @@
+"""Idempotency keys of lodgings: reserved and completed in the transaction that lodges
+(``lodging.lodge_each``), so that a key and its movement are committed together or not
+at all; what a lodging answers without lodging is kept after (``api.idempotency``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from corridor_api_testing import PRINCIPALS, bearer, declaration_json
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from corridor import reading
+from corridor.api.app import create_app
+from corridor.api.routes.movements import lodging_answer
+from corridor.bootstrap import Context
+from corridor.domain.errors import Conflict, InvalidInput
+from corridor.lodging import Claim, Lodged, LodgingRequest
+from corridor.store.access_tables import idempotency_keys
+from corridor.store.codec import declaration_from_json
+from corridor.store.idempotency import Reservation
+from corridor.store.log_storage import LogEntryRepository
+from corridor.store.tables import movements
+
+CARRIER = PRINCIPALS["carrier_a"]
+
+
+def _keyed(lrn: str, key: str | None, **changes: Any) -> LodgingRequest:
+    """Carrier A's lodging of the example under ``lrn``, sent with ``key``; its
+    fingerprint stands for its body (``changes``: another departure, guarantee)."""
+    data = declaration_json(lrn=lrn, **{k: v for k, v in changes.items() if k == "departure"})
+    if "guarantee" in changes:
+        data["guarantee"]["reference"] = changes["guarantee"]
+    claim = None if key is None else Claim(CARRIER.id, key, f"{lrn}:{sorted(changes.items())}")
+    return LodgingRequest(declaration_from_json(data), CARRIER, claim=claim)
+
+
+def _keys(ctx: Context) -> dict[str, int | None]:
+    """Each key carrier A holds, and the status of its answer (None: not answered)."""
+    query = select(idempotency_keys.c.key, idempotency_keys.c.status)
+    with ctx.engine.connect() as connection:
+        rows = connection.execute(query.where(idempotency_keys.c.principal == CARRIER.id))
+        return {row[0]: row[1] for row in rows}
+
+
+def _movements(ctx: Context) -> int:
+    with ctx.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(movements)).scalar_one())
+
+
+def test_each_key_is_kept_with_its_lodging_in_the_group_s_transaction(api_ctx: Context) -> None:
+    [before] = reading.lodge_each(api_ctx, [_keyed("A-0", "k0")], lodging_answer)
+    assert isinstance(before, Lodged) and before.answer is not None
+    assert before.answer == lodging_answer(before, CARRIER) and before.answer.status == 201
+    answers = reading.lodge_each(api_ctx, [
+        _keyed("A-1", "k1"),  # new: lodged, its answer kept with it
+        _keyed("A-0", "k0"),  # answered before: that answer, nothing lodged
+        _keyed("A-1", "k1"),  # twice in this group: the first holds the key, still running
+        _keyed("A-2", "k0"),  # a key used for another request: what it holds, nothing lodged
+        _keyed("A-0", "k5", guarantee="OTHER"),  # refused (LRN used with other data)
+        _keyed("A-3", None),  # no key: lodged, no answer kept
+        _keyed("A-4", "k7", departure="ZZ0NOWHR"),  # invalid, refused before the transaction
+    ], lodging_answer)  # fmt: skip
+    new, replayed, running, reused, conflict, unkeyed, invalid = answers
+    assert isinstance(new, Lodged) and new.created and new.answer == lodging_answer(new, CARRIER)
+    assert isinstance(replayed, Reservation) and replayed.answer == before.answer
+    assert isinstance(running, Reservation) and running.answer is None
+    assert isinstance(reused, Reservation) and reused.fingerprint == "A-0:[]"
+    assert isinstance(conflict, Conflict) and isinstance(invalid, InvalidInput)
+    assert isinstance(unkeyed, Lodged) and unkeyed.created and unkeyed.answer is None
+    # The refused requests gave their keys back: kept, if at all, by the API afterwards.
+    assert _keys(api_ctx) == {"k0": 201, "k1": 201}
+    assert _movements(api_ctx) == 3  # A-0, A-1, A-3
+
+
+def test_a_group_that_fails_keeps_no_key_and_a_retry_lodges(
+    api_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("before commit")
+
+    monkeypatch.setattr(LogEntryRepository, "append_many", crash)
+    requests = [_keyed(f"LOST-{n}", f"lost-{n}") for n in range(2)]
+    with pytest.raises(RuntimeError):
+        reading.lodge_each(api_ctx, requests, lodging_answer)  # 2: entries stored pending
+    assert (_keys(api_ctx), _movements(api_ctx)) == ({}, 0)
+    monkeypatch.undo()
+    retried = reading.lodge_each(api_ctx, requests, lodging_answer)
+    assert [a.answer.status for a in retried if isinstance(a, Lodged) and a.answer] == [201] * 2
+    assert _keys(api_ctx) == {"lost-0": 201, "lost-1": 201}
+
+
+def test_over_http_a_replay_gets_the_first_answer_whether_lodged_or_refused(
+    api_ctx: Context, tokens: dict[str, str]
+) -> None:
+    with TestClient(create_app(api_ctx)) as client:
+        key = bearer(tokens["carrier_a"], **{"Idempotency-Key": "lodge-once"})
+        first = client.post("/movements", json=declaration_json(lrn="ONCE"), headers=key)
+        again = client.post("/movements", json=declaration_json(lrn="ONCE"), headers=key)
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert again.content == first.content and again.headers["idempotent-replayed"] == "true"
+        assert again.headers["location"] == first.headers["location"]
+        assert "idempotent-replayed" not in first.headers
+        other = client.post("/movements", json=declaration_json(lrn="OTHER"), headers=key)
+        assert other.status_code == 422 and other.json()["type"].endswith("idempotency-key-reused")
+
+        bad = declaration_json(lrn="BAD", departure="ZZ0NOWHR")
+        refused_key = bearer(tokens["carrier_a"], **{"Idempotency-Key": "refused"})
+        refused = client.post("/movements", json=bad, headers=refused_key)
+        replay = client.post("/movements", json=bad, headers=refused_key)
+        assert (refused.status_code, replay.status_code) == (422, 422)
+        assert replay.content == refused.content and replay.headers["idempotent-replayed"]
+    assert _keys(api_ctx) == {"lodge-once": 201, "refused": 422}
+    assert _movements(api_ctx) == 1
