@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -146,3 +147,37 @@ def test_random_selection_is_explained(
     assert [r.code for r in risk.reasons] == ["random.control"] and "draw" in risk.reasons[
         0
     ].evidence
+
+
+def test_a_group_of_lodgings_screens_against_the_lists_as_they_are_when_it_starts(
+    tmp_path: Path, clock: FakeClock, declaration_data: dict[str, Any]
+) -> None:
+    # The API's group commit checks the lists' files once per group (lodging.lodge_each):
+    # a list edited between two groups applies to the second, without a restart.
+    own = tmp_path / "own.csv"
+    own.write_text(
+        "id,schema,name,aliases,birth_date,countries,identifiers,reason,added\n",
+        encoding="utf-8",
+    )
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'c.sqlite'}",
+        watch_lists=f"own={own}",
+        random_control_rate=0.0,
+    )
+    ctx = bootstrap(settings, clock=clock, initialise=True)
+    holder = Principal("carrier", Role.CARRIER, holder="AZE/041/00217")
+
+    def lodged_channel(lrn: str) -> Channel:
+        data = {**copy.deepcopy(declaration_data), "lrn": lrn}
+        request = services.LodgingRequest(declaration_from_json(data), holder)
+        [lodged] = services.lodge_each(ctx, [request])
+        assert isinstance(lodged, services.Lodged) and lodged.movement.risk is not None
+        return lodged.movement.risk.channel
+
+    try:
+        assert lodged_channel("LISTS-1") is Channel.GREEN
+        with own.open("a", encoding="utf-8") as handle:
+            handle.write("own-9,Company,Naxçıvan Ticarət MMC,,,az,,Test entry,2026-11-23\n")
+        assert lodged_channel("LISTS-2") in (Channel.YELLOW, Channel.RED)
+    finally:
+        ctx.close()

@@ -155,6 +155,7 @@ def lodge_each(
     transaction and, if it lodged, completed with ``answer_of``'s answer (``Lodged.answer``)
     before the commit: its movement and its key's answer are committed together. A
     request refused before it lodged leaves its key as it was."""
+    ctx.screening.lists.reload()  # once for the group: each lodging is screened alike
     prepared = [_prepare_or_error(ctx, request) for request in requests]
     with ctx.unit_of_work() as uow:
         keys = _KeyClaims(uow, ctx, requests)  # first: see _KeyClaims
@@ -190,7 +191,12 @@ class _Lodging:
 
 
 def _prepare_lodging(
-    ctx: Context, declaration: TransitDeclaration, principal: Principal, pre_lodge: bool
+    ctx: Context,
+    declaration: TransitDeclaration,
+    principal: Principal,
+    pre_lodge: bool,
+    *,
+    reload_lists: bool = True,
 ) -> _Lodging:
     declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
     action = Action.PRE_LODGE if pre_lodge else Action.LODGE
@@ -198,7 +204,7 @@ def _prepare_lodging(
     # What needs no MRN is done before the transaction, which on SQLite holds the write
     # lock from its first statement: screening (all but the MRN's random draw) and the
     # declaration as the log entry's payload carries it.
-    screening = ctx.screening.prepare(declaration, ctx.corridor)
+    screening = ctx.screening.prepare(declaration, ctx.corridor, reload=reload_lists)
     json_form = declaration_to_json(declaration)
     return _Lodging(declaration, principal, screening, json_form, pre_lodge, ctx.now())
 
@@ -214,7 +220,9 @@ class _Opened(NamedTuple):
 
 def _prepare_or_error(ctx: Context, request: LodgingRequest) -> _Lodging | Exception:
     try:
-        return _prepare_lodging(ctx, request.declaration, request.principal, request.pre_lodge)
+        return _prepare_lodging(
+            ctx, request.declaration, request.principal, request.pre_lodge, reload_lists=False
+        )
     except Exception as error:  # this request's alone (invalid, not authorised, ...)
         return error
 

@@ -32,11 +32,15 @@ class Screening:
     lists: WatchListSet
     seed: str
 
-    def prepare(self, declaration: TransitDeclaration, corridor: Corridor) -> PreparedScreening:
+    def prepare(
+        self, declaration: TransitDeclaration, corridor: Corridor, *, reload: bool = True
+    ) -> PreparedScreening:
         """Run every check that needs no MRN now; ``.of(mrn)`` completes the assessment
         once the MRN is allocated (lodging allocates it inside its transaction, and keeps
-        that transaction short by screening before it opens)."""
-        self.lists.reload()
+        that transaction short by screening before it opens). ``reload=False``: the
+        caller has just checked the lists' files (once for a group of lodgings)."""
+        if reload:
+            self.lists.reload()
         subject = subject_for(UNALLOCATED, declaration, corridor)
         screened = self.engine.screen(subject, self.lists.current)
         state = corridor.office(declaration.itinerary.departure).state
