@@ -105,13 +105,21 @@ class Corridor:
     screening: Mapping[str, Any] = field(default_factory=dict)
     simulation: Mapping[str, Any] = field(default_factory=dict)
     log: LogOversight = field(default_factory=LogOversight)
+    _routes: dict[tuple[str, str, Mode], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Routes found so far (a corridor does not change once loaded)."""
 
     def office(self, code: str) -> Office:
         return self.offices[code]
 
     def route(self, departure: str, destination: str, mode: Mode) -> tuple[str, ...]:
         """The offices of the shortest path by length, ends included."""
-        return _shortest_path(self._adjacency(mode), departure, destination, mode)
+        found = self._routes.get((departure, destination, mode))
+        if found is None:
+            found = _shortest_path(self._adjacency(mode), departure, destination, mode)
+            self._routes[departure, destination, mode] = found
+        return found
 
     def en_route_checkpoints(self, departure: str, destination: str, mode: Mode) -> tuple[str, ...]:
         """The transit offices a movement passes between departure and destination."""
