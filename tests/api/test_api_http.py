@@ -3,9 +3,11 @@ XML lodging, the risk assessment's readers, metrics and the request log."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -241,6 +243,44 @@ def test_each_request_is_one_structured_log_line(
         "duration_ms": 0, "principal": "operator", "role": "operator", "request_id": "req-7",
         "pid": os.getpid(),
     }  # fmt: skip
+
+
+class _RecordingStream(io.StringIO):
+    """A stream that remembers which threads wrote to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writers: set[str] = set()
+
+    def write(self, text: str) -> int:
+        self.writers.add(threading.current_thread().name)
+        return super().write(text)
+
+
+def test_log_lines_are_written_in_order_by_a_thread_of_their_own() -> None:
+    from corridor.api.observability import BackgroundLines, JsonLines
+
+    stream = _RecordingStream()
+    handler = BackgroundLines(stream)
+    handler.setFormatter(JsonLines())
+    logger = logging.getLogger("corridor.test.background")
+    logger.handlers[:], logger.propagate = [handler], False
+    logger.setLevel(logging.INFO)
+    try:
+        for n in range(200):
+            logger.info("line %d", n, extra={"fields": {"n": n}})
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logger.exception("failed")
+        handler.flush()  # waits until all is written
+    finally:
+        logger.handlers[:] = []
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["n"] for line in lines[:200]] == list(range(200))
+    assert lines[7]["message"] == "line 7" and lines[7]["logger"] == "corridor.test.background"
+    assert lines[200]["message"] == "failed" and "ValueError: boom" in lines[200]["exception"]
+    assert len(lines) == 201 and stream.writers == {"corridor-log-lines"}
 
 
 def test_a_token_revoked_elsewhere_stops_working_within_the_remembered_time(

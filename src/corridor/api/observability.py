@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import random
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -164,9 +167,65 @@ class JsonLines(logging.Formatter):
 _LINE = json.JSONEncoder(ensure_ascii=False, default=str)  # json.dumps's, made once
 
 
+class BackgroundLines(logging.StreamHandler[TextIO]):
+    """A stream handler whose writes happen in a thread of its own, in order.
+
+    Each record is formatted where it is logged, as ``StreamHandler`` does (the same
+    bytes, tracebacks included); only the write moves. A write is a system call that
+    gives the GIL away, and the event loop, which logs every request, then waited to get
+    it back from the group commit's busy writer thread: with the access log on, about
+    0.14 ms more of the event loop's CPU and 1 ms more wall time per lodging (POST
+    /movements in process, 16 at once). Lines queued meanwhile are written together.
+    ``flush`` waits until what is queued is written; ``logging.shutdown`` calls it at exit.
+    """
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__(stream)
+        self._queued: queue.SimpleQueue[str | threading.Event] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._queued.put(self.format(record) + self.terminator)
+        except Exception:
+            self.handleError(record)
+            return
+        if self._writer is None or not self._writer.is_alive():  # (under the handler's lock)
+            self._writer = threading.Thread(
+                target=self._write, name="corridor-log-lines", daemon=True
+            )
+            self._writer.start()
+
+    def flush(self) -> None:
+        """Wait (5 s at most) until every line queued so far is written and flushed."""
+        if self._writer is not None and self._writer.is_alive():
+            written = threading.Event()
+            self._queued.put(written)
+            written.wait(timeout=5)
+        else:
+            super().flush()
+
+    def _write(self) -> None:
+        while True:
+            waiting = [self._queued.get()]
+            with suppress(queue.Empty):
+                while True:
+                    waiting.append(self._queued.get_nowait())
+            text = "".join(item for item in waiting if isinstance(item, str))
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except Exception:
+                self.handleError(logging.makeLogRecord({"msg": text}))
+            for item in waiting:
+                if isinstance(item, threading.Event):
+                    item.set()
+
+
 def configure_logging(level: str = "info") -> None:
-    """JSON lines on stderr for corridor's loggers (called by `corridor serve`)."""
-    handler = logging.StreamHandler()
+    """JSON lines on stderr for corridor's loggers (called by `corridor serve`), written
+    in the background (``BackgroundLines``)."""
+    handler = BackgroundLines()
     handler.setFormatter(JsonLines())
     for name in ("corridor", "uvicorn.error"):
         logger = logging.getLogger(name)
