@@ -26,6 +26,7 @@ from corridor.ledger.entry import (
     parse_entry,
     verify_commitment,
 )
+from corridor.ledger.entry import _repr_is_ecmascript as repr_is_ecmascript
 from corridor.ledger.tiles import MAX_ENTRY_SIZE
 
 # RFC 8785 Appendix B: IEEE-754 bit patterns and their serialization.
@@ -231,10 +232,28 @@ def test_the_fast_path_equals_the_reference(value: Any) -> None:
         {1: 2},
         [_Name("x"), 2**53, 1e400],
         {"a": {"b": [{"\ue000": 1, "\U00010000": 2}]}},
+        [{"b": 1, "a": 2}, {"\ue000": [1.5, 0.0001]}],
+        {"a": [{"b": {2: "x"}}], "c": 1},
+        {"a": {"b": {_Name("k"): 1}}},
+        [0.1, 1e-5, 123.25, 9007199254740993.0, -1.5e-7],
     ],
 )
 def test_the_fast_path_equals_the_reference_on_the_awkward_cases(value: Any) -> None:
     assert _outcome(canonical_json, value) == _outcome(canonical_json_reference, value)
+
+
+FLOAT_EDGES = [0.0, -0.0, 1.0, -2.0, 0.5, 0.1, 1e-4, -1e-4, 9.999999999999999e-05,
+               1e-5, 1e-7, 1e-6, 1e15 + 0.5, 1e16, 9999999999999998.0, 1e21, 1e22, 5e-324,
+               1.7976931348623157e308, 123.456, 2.5]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.floats(), st.sampled_from(FLOAT_EDGES)))
+def test_the_cheap_float_rule_is_repr_against_the_ecmascript_form(value: float) -> None:
+    """The fast path's float test: repr writes the RFC 8785 form and no exponent."""
+    plain = "e" not in repr(value)
+    expected = math.isfinite(value) and plain and repr(value) == format_number(value)
+    assert repr_is_ecmascript(value) is expected
 
 
 @settings(max_examples=150, deadline=None)
