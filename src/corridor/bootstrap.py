@@ -19,6 +19,7 @@ from corridor.domain.errors import PreconditionFailed
 from corridor.domain.network import Corridor
 from corridor.domain.validation import Nomenclature
 from corridor.keys import load_or_create_signer
+from corridor.ledger.edge import LastEdge
 from corridor.ledger.note import Ed25519Signer
 from corridor.paths import data_dir
 from corridor.reference import load_nomenclature
@@ -82,6 +83,9 @@ class Context:
     log_signer: Ed25519Signer
     screening: Screening
     clock: Clock = system_clock
+    log_edge: LastEdge = field(default_factory=LastEdge)
+    """The right edge of the last tree this process committed to the log, which its next
+    integration uses only if the stored checkpoint still names that tree (``ledger.edge``)."""
 
     @property
     def log_origin(self) -> str:

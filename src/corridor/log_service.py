@@ -71,7 +71,9 @@ def _integrate_pending(ctx: Context, uow: UnitOfWork, batch: int) -> Integrated 
     if signed is not None and not entries:
         return None
     # 3. Bundles, tiles, root, signature, then the compare-and-swap on the size.
-    return integrate(storage, entries, ctx.log_signer, ctx.log_origin, first_index=size)
+    return integrate(
+        storage, entries, ctx.log_signer, ctx.log_origin, first_index=size, last=ctx.log_edge
+    )
 
 
 def integrate_all(ctx: Context, batch: int = BATCH) -> int:
@@ -110,7 +112,9 @@ def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) 
     # 4. Bundles, tiles, root, signature and the compare-and-swap, from the entries in
     #    hand. The caller's commit makes the checkpoint and its entries visible together.
     batch = [entry.entry for entry in entries]
-    return integrate(storage, batch, ctx.log_signer, ctx.log_origin, first_index=size)
+    return integrate(
+        storage, batch, ctx.log_signer, ctx.log_origin, first_index=size, last=ctx.log_edge
+    )
 
 
 def lock_sequencer(uow: UnitOfWork) -> None:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, text
 
 from corridor import log_service, services
-from corridor.bootstrap import Context
+from corridor.bootstrap import Context, bootstrap
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.network import Role
 from corridor.domain.principal import Principal
@@ -132,3 +132,28 @@ def _until_a_lock_is_awaited(ctx: Context) -> None:
                 return
         time.sleep(0.01)
     raise AssertionError("the batch never waited for the sequencer's lock")
+
+
+def test_two_contexts_integrating_one_database_in_turns_keep_it_right(
+    api_ctx: Context, declaration: TransitDeclaration
+) -> None:
+    """Two processes on one database (``corridor serve --workers 2``): each keeps the
+    edge of the tree it committed last, finds it stale after the other's batch, and
+    builds on the stored tiles instead; the log stays whole."""
+    other = bootstrap(api_ctx.settings, clock=api_ctx.clock)
+    holder = _holder(declaration)
+    try:
+        for turn in range(6):
+            ctx, idle = (api_ctx, other) if turn % 2 == 0 else (other, api_ctx)
+            batch = [replace(declaration, lrn=f"T-{turn}-{k}") for k in range(turn + 1)]
+            services.lodge_many(ctx, batch, holder)
+            committed = log_service.current_checkpoint(ctx)
+            assert ctx.log_edge.matching(committed) is not None
+            assert idle.log_edge.matching(committed) is None
+            report = log_service.verify(idle)
+            assert (report.size, report.commitments_checked) == (committed.size,) * 2
+        services.lodge(api_ctx, replace(declaration, lrn="pending"), holder)
+        assert log_service.integrate_all(other) == 22  # the sequencer of the other process
+        assert log_service.verify(api_ctx).size == 22
+    finally:
+        other.close()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from corridor.ledger.checkpoint import Checkpoint, CheckpointError, parse_checkpoint
+from corridor.ledger.edge import LastEdge, TreeEdge, edge_from_tiles, grow
 from corridor.ledger.merkle import EMPTY_ROOT, leaf_hash, root_hash
 from corridor.ledger.note import (
     NoteError,
@@ -99,36 +100,40 @@ def integrate(
     origin: str,
     *,
     first_index: int,
+    last: LastEdge | None = None,
 ) -> Integrated:
     """Append ``new_entries``, numbered from ``first_index``, and commit a checkpoint.
 
     Idempotent: entries already in the log (same bytes, same index) are skipped, so the
     caller re-runs the same batch after any failure. Raises LogConflictError on a gap or
-    a mismatch, CheckpointRaceError if another writer committed meanwhile.
+    a mismatch, CheckpointRaceError if another writer committed meanwhile. ``last``: the
+    edge of the tree this writer committed last (``ledger.edge``), kept up to date here.
     """
     if any(len(entry) > MAX_ENTRY_SIZE for entry in new_entries):
         raise ValueError(f"log entries are at most {MAX_ENTRY_SIZE} bytes")
-    # 1. Read the committed state and check that the tiles we build on give its root.
-    #    Nothing is written; a crash here leaves nothing behind.
+    # 1. Read the committed state, and the right edge of its tree that we build on: the
+    #    one ``last`` kept if the checkpoint names its size and root, else read from the
+    #    stored tiles and checked to give that root. Nothing is written; a crash here
+    #    leaves nothing behind.
     signed = storage.read_checkpoint()
     current = _committed(signed, origin)
-    if root_hash(current.size, tile_hash_reader(storage, current.size)) != current.root:
-        raise LogCorruptionError(f"the stored tiles do not give the root at {current.size}")
+    edge = _edge(storage, current, last)
     todo = _not_yet_logged(storage, current.size, new_entries, first_index)
     if signed is not None and not todo:
         return Integrated(first_index, current, signed)
     old_size, new_size = current.size, current.size + len(todo)
     # 2. Write the entry bundles. A crash here leaves bundles past the checkpoint that
     #    no checkpoint publishes; a re-run rewrites them with the same bytes.
-    _write_bundles(storage, old_size, todo)
+    bundle = _write_bundles(storage, edge, todo)
     # 3. Write the hash tiles, level 0 first. A crash here leaves the same: unpublished
     #    tiles past the checkpoint, rewritten identically by a re-run.
-    written = _write_tiles(storage, old_size, todo)
-    # 4. Compute the new root from the tiles just written, as they are in hand (older
-    #    full tiles from the storage). Nothing is written; a crash leaves step 3's state.
-    root = root_hash(new_size, _hand_or_stored(storage, written, new_size))
+    leaves = [leaf_hash(e) for e in todo]
+    written = _write_tiles(storage, edge, leaves)
+    # 4. The new edge and root, from the old edge and what was just written. Nothing is
+    #    written; a crash leaves step 3's state.
+    grown = grow(edge, leaves, written, bundle)
     # 5. Sign the checkpoint. Ed25519 is deterministic, so a re-run signs the same bytes.
-    checkpoint = Checkpoint(origin, new_size, root)
+    checkpoint = Checkpoint(origin, new_size, grown.root)
     signed_new = sign_note(checkpoint.text(), [signer])
     # 6. Commit: swap the checkpoint if the tree size is still old_size. Before the
     #    swap the log is unchanged; after it, every tile it names is in place. A crash
@@ -136,7 +141,22 @@ def integrate(
     #    finds its entries logged at the same indexes and returns this checkpoint.
     if not storage.swap_checkpoint(current.size if signed else None, new_size, signed_new):
         raise CheckpointRaceError(f"the checkpoint moved away from size {old_size}")
+    # 7. Keep the new edge for our next batch. Should the caller's transaction not
+    #    commit, no checkpoint will name this size and root, and it goes unused.
+    if last is not None:
+        last.remember(grown)
     return Integrated(first_index, checkpoint, signed_new)
+
+
+def _edge(storage: LogStorage, current: Checkpoint, last: LastEdge | None) -> TreeEdge:
+    """The edge of the committed tree: kept in ``last``, or read and checked."""
+    kept = None if last is None else last.matching(current)
+    if kept is not None:
+        return kept
+    edge = edge_from_tiles(current.size, lambda tile: _read_tile(storage, tile))
+    if edge.root != current.root:
+        raise LogCorruptionError(f"the stored tiles do not give the root at {current.size}")
+    return edge
 
 
 def _committed(signed: bytes | None, origin: str) -> Checkpoint:
@@ -166,33 +186,35 @@ def _not_yet_logged(
     return entries[overlap:]
 
 
-def _write_bundles(storage: LogStorage, old_size: int, entries: Sequence[bytes]) -> None:
-    first, width = divmod(old_size, TILE_WIDTH)
-    prefix = _read_bundle(storage, BundleId(first, width)) if width else []
-    combined = [*prefix, *entries]
-    for offset in range(0, len(combined), TILE_WIDTH):
-        chunk = combined[offset : offset + TILE_WIDTH]
-        storage.write_bundle(
-            BundleId(first + offset // TILE_WIDTH, len(chunk)), encode_bundle(chunk)
-        )
+def _write_bundles(storage: LogStorage, edge: TreeEdge, entries: Sequence[bytes]) -> bytes:
+    """Write every bundle the entries change; the new partial bundle's bytes."""
+    first, width = divmod(edge.size, TILE_WIDTH)
+    data = edge.bundle
+    if data is None:
+        data = _read_bundle_bytes(storage, BundleId(first, width)) if width else b""
+    if not entries:
+        return data
+    room = TILE_WIDTH - width
+    chunks = [entries[:room], *_chunks(entries[room:], TILE_WIDTH)]
+    for n, chunk in enumerate(chunks, start=first):
+        data = (data if n == first else b"") + encode_bundle(chunk)
+        bundle = BundleId(n, (width if n == first else 0) + len(chunk))
+        storage.write_bundle(bundle, data)
+    return b"" if bundle.full else data
+
+
+def _chunks(entries: Sequence[bytes], size: int) -> list[Sequence[bytes]]:
+    return [entries[i : i + size] for i in range(0, len(entries), size)]
 
 
 def _write_tiles(
-    storage: LogStorage, old_size: int, entries: Sequence[bytes]
+    storage: LogStorage, edge: TreeEdge, leaf_hashes: Sequence[bytes]
 ) -> dict[TileId, bytes]:
-    """Write every tile the entries change; those tiles, as written."""
-    partials = {tile: _read_tile(storage, tile) for tile in partial_tiles(old_size)}
-    tiles = build_tiles(old_size, partials, [leaf_hash(e) for e in entries])
+    """Write every tile the new leaves change; those tiles, as written."""
+    tiles = build_tiles(edge.size, edge.tiles, leaf_hashes)
     for tile in sorted(tiles):
         storage.write_tile(tile, tiles[tile])
     return tiles
-
-
-def _hand_or_stored(storage: LogStorage, in_hand: dict[TileId, bytes], size: int) -> TileHashReader:
-    """A hash reader at ``size`` that takes tiles from ``in_hand`` before the storage."""
-    return TileHashReader(
-        size, lambda tile: in_hand[tile] if tile in in_hand else _read_tile(storage, tile)
-    )
 
 
 # --- Reading a log ------------------------------------------------------------------
@@ -202,6 +224,18 @@ def _read_tile(storage: LogStorage, tile: TileId) -> bytes:
     data = storage.read_tile(tile)
     if data is None:
         raise LogCorruptionError(f"missing tile {tile}")
+    return data
+
+
+def _read_bundle_bytes(storage: LogStorage, bundle: BundleId) -> bytes:
+    """The stored bytes of ``bundle``, checked to hold its ``width`` entries."""
+    data = storage.read_bundle(bundle)
+    if data is None:
+        raise LogCorruptionError(f"missing entry bundle {bundle}")
+    try:
+        decode_bundle(data, bundle.width)
+    except TileDataError as exc:
+        raise LogCorruptionError(f"entry bundle {bundle}: {exc}") from exc
     return data
 
 
