@@ -186,6 +186,20 @@ def test_malformed_notes_are_rejected(note: str) -> None:
         open_note(note.encode(), [ALICE.verifier()])
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x09", "\x0b", "\x1f", chr(0xD800), chr(0xDFFF)])
+def test_note_text_refuses_control_characters_but_newline_and_surrogates(char: str) -> None:
+    with pytest.raises(MalformedNoteError):
+        sign_note(TEXT.replace("corridor", f"corr{char}idor"), [ALICE])
+    with pytest.raises(MalformedNoteError):
+        split_note(GOOD.replace("corridor", f"corr{char}idor").encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x20", "\u00e9", "\ue000", "\U0001f600"])
+def test_note_text_takes_any_other_character(char: str) -> None:
+    signed = sign_note(TEXT.replace("corridor", f"corr{char}idor"), [ALICE])
+    assert open_note(signed, [ALICE.verifier()]).text == TEXT.replace("corridor", f"corr{char}idor")
+
+
 def test_invalid_utf8_is_rejected() -> None:
     with pytest.raises(MalformedNoteError):
         open_note(GOOD.encode().replace(b"corridor", b"corr\xffidor"), [ALICE.verifier()])

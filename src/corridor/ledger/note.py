@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -297,8 +298,12 @@ class Note:
     unverified: tuple[Signature, ...]
 
 
+_NOT_IN_TEXT = re.compile("[\x00-\x09\x0b-\x1f\ud800-\udfff]")
+"""Control characters but newline, and surrogates (which UTF-8 cannot carry)."""
+
+
 def _check_text(text: str) -> None:
-    if any((ord(c) < 0x20 and c != "\n") or 0xD800 <= ord(c) <= 0xDFFF for c in text):
+    if _NOT_IN_TEXT.search(text) is not None:
         raise MalformedNoteError("a note is UTF-8 text without control characters but newline")
 
 
