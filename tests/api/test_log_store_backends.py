@@ -18,6 +18,8 @@ from corridor.bootstrap import Context, bootstrap
 from corridor.domain.declaration import TransitDeclaration
 from corridor.domain.network import Role
 from corridor.domain.principal import Principal
+from corridor.ledger.log import LogCorruptionError
+from corridor.ledger.tiles import BundleId, TileId
 from corridor.store.log_storage import SqlLogStorage, StoredEntry
 from corridor.store.tables import log_entries
 
@@ -157,3 +159,32 @@ def test_two_contexts_integrating_one_database_in_turns_keep_it_right(
         assert log_service.verify(api_ctx).size == 22
     finally:
         other.close()
+
+
+def test_tiles_and_bundles_are_widened_never_rewritten(api_ctx: Context) -> None:
+    """The store's own rule, on either backend: a tile or bundle row is inserted, then
+    only widened by data that begins with it; the same or a narrower prefix changes
+    nothing; anything else is refused and changes nothing."""
+    hashes = [bytes([n]) * 32 for n in range(1, 6)]
+    entries = [b"\x00\x01" + bytes([n]) for n in range(1, 6)]
+    with api_ctx.unit_of_work() as uow:
+        storage = SqlLogStorage(uow.connection, api_ctx.log_origin, api_ctx.now())
+        for width in (2, 2, 4, 3, 5):  # insert, the same, widen, a prefix, widen again
+            storage.write_tile(TileId(0, 7, width), b"".join(hashes[:width]))
+            storage.write_bundle(BundleId(7, width), b"".join(entries[:width]))
+        assert storage.read_tile(TileId(0, 7, 5)) == b"".join(hashes)
+        assert storage.read_bundle(BundleId(7, 5)) == b"".join(entries)
+        assert storage.read_bundle(BundleId(7, 3)) == b"".join(entries[:3])
+        other, longer = bytes(32), [*hashes, bytes([6]) * 32]
+        for width in (3, 5, 6):  # a narrower, the same and a wider width, other data
+            with pytest.raises(LogCorruptionError, match="other hashes"):
+                storage.write_tile(
+                    TileId(0, 7, width), b"".join([*hashes[:2], other, *longer[3:width]])
+                )
+        for width in (3, 5):
+            with pytest.raises(LogCorruptionError, match="other entries"):
+                storage.write_bundle(
+                    BundleId(7, width), b"".join(entries[: width - 1]) + b"\x00\x01!"
+                )
+        assert storage.read_tile(TileId(0, 7, 5)) == b"".join(hashes)
+        assert storage.read_bundle(BundleId(7, 5)) == b"".join(entries)

@@ -43,19 +43,28 @@ _TILE_DATA = select(log_tiles.c.data).where(
     log_tiles.c.level == bindparam("level"), log_tiles.c.tile_index == bindparam("tile_index")
 )
 _TILE_INSERT = insert(log_tiles)
-_TILE_WIDEN = (
+_TILE_EXTEND = (
     update(log_tiles)
-    .where(log_tiles.c.level == bindparam("on"), log_tiles.c.tile_index == bindparam("at"))
+    .where(
+        log_tiles.c.level == bindparam("on"),
+        log_tiles.c.tile_index == bindparam("at"),
+        log_tiles.c.width < bindparam("new_width"),
+        func.substr(bindparam("new_data"), 1, func.length(log_tiles.c.data)) == log_tiles.c.data,
+    )
     .values(width=bindparam("new_width"), data=bindparam("new_data"))
 )
+"""Widen a stored tile that is narrower and whose hashes the new data begins with."""
 _BUNDLE_ROW = select(log_bundles.c.data, log_bundles.c.width).where(
     log_bundles.c.bundle_index == bindparam("at")
 )
 _BUNDLE_WIDTH = select(log_bundles.c.width).where(log_bundles.c.bundle_index == bindparam("at"))
 _BUNDLE_INSERT = insert(log_bundles)
-_BUNDLE_WIDEN = (
+_BUNDLE_EXTEND = (
     update(log_bundles)
-    .where(log_bundles.c.bundle_index == bindparam("at"))
+    .where(
+        log_bundles.c.bundle_index == bindparam("at"),
+        log_bundles.c.width < bindparam("new_width"),
+    )
     .values(width=bindparam("new_width"), data=bindparam("new_data"))
 )
 _CHECKPOINT = select(log_checkpoint.c.signed).where(log_checkpoint.c.origin == bindparam("of"))
@@ -77,18 +86,22 @@ class SqlLogStorage:
         return _prefix(self._stored_tile(tile), tile.width * HASH_SIZE)
 
     def write_tile(self, tile: TileId, data: bytes) -> None:
-        """Insert a new tile or widen a stored one; never change a hash already written."""
+        """Insert a new tile or widen a stored one; never change a hash already written.
+
+        The usual write, widening the partial tile the last batch left, is one UPDATE
+        that widens only a narrower row whose hashes the new data begins with; the
+        other cases (no row yet, a row as wide or wider, other hashes) are decided on
+        the row read back."""
+        widened = {"new_width": tile.width, "new_data": data}
+        extend = {"on": tile.level, "at": tile.index, **widened}
+        if self._connection.execute(_TILE_EXTEND, extend).rowcount == 1:
+            return
         stored = self._stored_tile(tile)
         if stored is None:
             row = {"level": tile.level, "tile_index": tile.index, "width": tile.width}
             self._connection.execute(_TILE_INSERT, {**row, "data": data})
-            return
-        overlap = min(len(stored), len(data))
-        if stored[:overlap] != data[:overlap]:
+        elif not stored.startswith(data):  # as wide or wider: it must begin with data
             raise LogCorruptionError(f"tile {tile} would be rewritten with other hashes")
-        if len(data) > len(stored):
-            widened = {"new_width": tile.width, "new_data": data}
-            self._connection.execute(_TILE_WIDEN, {"on": tile.level, "at": tile.index, **widened})
 
     def _stored_tile(self, tile: TileId) -> bytes | None:
         """The widest version of the tile written so far, whatever width is asked."""
@@ -103,13 +116,15 @@ class SqlLogStorage:
         return row.data if row.width == bundle.width else _bundle_prefix(row.data, bundle.width)
 
     def write_bundle(self, bundle: BundleId, data: bytes) -> None:
+        """Insert a new bundle or widen a stored one (one UPDATE, the usual write); a
+        row as wide or wider must already begin with these entries."""
+        extend = {"at": bundle.index, "new_width": bundle.width, "new_data": data}
+        if self._connection.execute(_BUNDLE_EXTEND, extend).rowcount == 1:
+            return
         stored_width = self._connection.execute(_BUNDLE_WIDTH, {"at": bundle.index}).scalar()
         if stored_width is None:
             row = {"bundle_index": bundle.index, "width": bundle.width, "data": data}
             self._connection.execute(_BUNDLE_INSERT, row)
-        elif stored_width < bundle.width:
-            widened = {"at": bundle.index, "new_width": bundle.width, "new_data": data}
-            self._connection.execute(_BUNDLE_WIDEN, widened)
         elif self.read_bundle(bundle) != data:
             raise LogCorruptionError(f"entry bundle {bundle} would be rewritten with other entries")
 
