@@ -186,6 +186,13 @@ def test_malformed_notes_are_rejected(note: str) -> None:
         open_note(note.encode(), [ALICE.verifier()])
 
 
+def test_key_names_refuse_exactly_spaces_controls_del_and_plus() -> None:
+    assert not is_valid_key_name("")
+    for code in range(0x3100):  # every character str.isspace takes is below U+3100
+        refused = chr(code) == "+" or chr(code).isspace() or code < 0x20 or code == 0x7F
+        assert is_valid_key_name(f"a{chr(code)}b") is not refused, hex(code)
+
+
 @pytest.mark.parametrize("char", ["\x00", "\x09", "\x0b", "\x1f", chr(0xD800), chr(0xDFFF)])
 def test_note_text_refuses_control_characters_but_newline_and_surrogates(char: str) -> None:
     with pytest.raises(MalformedNoteError):

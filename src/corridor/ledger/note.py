@@ -86,13 +86,13 @@ class Verifier(Protocol):
 # --- Names, key IDs, base64 ---------------------------------------------------------
 
 
+_NOT_IN_KEY_NAME = re.compile(r"[\s\x00-\x1f\x7f+]")
+"""Unicode space (``\\s`` is ``str.isspace``), C0 controls, DEL and '+'."""
+
+
 def is_valid_key_name(name: str) -> bool:
     """Non-empty, no Unicode space, no '+', no control character."""
-    return (
-        bool(name)
-        and "+" not in name
-        and not any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in name)
-    )
+    return bool(name) and _NOT_IN_KEY_NAME.search(name) is None
 
 
 def key_id(name: str, key_type: int, public_key: bytes) -> int:
