@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from corridor.ledger.merkle import HASH_SIZE, NodeId, node_hash
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
+TILE_BYTES = TILE_WIDTH * HASH_SIZE
 MAX_LEVEL = 63
 MAX_ENTRY_SIZE = 0xFFFF
 
@@ -216,9 +217,7 @@ def changed_bundles(old_size: int, new_size: int) -> list[BundleId]:
 
 def split_hashes(data: bytes, width: int) -> list[bytes]:
     """The ``width`` hashes of a tile, checking its length."""
-    if len(data) != width * HASH_SIZE:
-        raise TileDataError(f"a tile of {width} hashes is {width * HASH_SIZE} bytes")
-    return [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
+    return [data[i : i + HASH_SIZE] for i in range(0, len(_checked(data, width)), HASH_SIZE)]
 
 
 def encode_bundle(entries: Sequence[bytes]) -> bytes:
@@ -268,20 +267,23 @@ def build_tiles(
     hashes, before, level = list(new_leaf_hashes), old_size, 0
     while hashes:
         first, width = divmod(before, TILE_WIDTH)
-        if width:
-            hashes = split_hashes(old_partials[TileId(level, first, width)], width) + hashes
+        data = b"".join(hashes)
+        if width:  # the partial tile grows: its bytes, then the new hashes
+            data = _checked(old_partials[TileId(level, first, width)], width) + data
         completed = []
-        for n, chunk in enumerate(_chunks(hashes, TILE_WIDTH), start=first):
-            tiles[TileId(level, n, len(chunk))] = b"".join(chunk)
-            if len(chunk) == TILE_WIDTH:
-                completed.append(subtree_root(chunk))
+        for n, offset in enumerate(range(0, len(data), TILE_BYTES), start=first):
+            tile = data[offset : offset + TILE_BYTES]
+            tiles[TileId(level, n, len(tile) // HASH_SIZE)] = tile
+            if len(tile) == TILE_BYTES:
+                completed.append(subtree_root(split_hashes(tile, TILE_WIDTH)))
         hashes, before, level = completed, first, level + 1
     return tiles
 
 
-def _chunks(items: Sequence[bytes], size: int) -> Iterator[Sequence[bytes]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def _checked(data: bytes, width: int) -> bytes:
+    if len(data) != width * HASH_SIZE:
+        raise TileDataError(f"a tile of {width} hashes is {width * HASH_SIZE} bytes")
+    return data
 
 
 # --- Reading Merkle hashes from tiles -----------------------------------------------
