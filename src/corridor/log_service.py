@@ -89,7 +89,7 @@ def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) 
     For a caller with many entries at once (``services.lodge_many``): when its
     transaction commits, every entry is durable AND under a signed checkpoint, for one
     commit instead of one per entry plus the sequencer's. The entries are stored
-    already numbered (one executemany) and integrated from the bytes in hand, through
+    already numbered (one INSERT) and integrated from the bytes in hand, through
     the sequencer's own ``integrate``; nothing is read back. A crash at any step before
     the caller commits leaves the log, the pending entries and the caller's other
     changes exactly as they were: nothing was acknowledged, nothing is half-written.

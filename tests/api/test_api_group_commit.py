@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -20,17 +21,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
-from corridor import lodging, log_service, reading
+from corridor import lodging, log_service, reading, services
 from corridor.api.app import create_app
 from corridor.api.group_commit import GroupCommit
 from corridor.bootstrap import Context
 from corridor.domain.errors import Conflict
 from corridor.domain.movement import Movement
 from corridor.domain.mrn import MovementReference
+from corridor.domain.visibility import itinerary_of
 from corridor.lodging import Lodged, LodgingRequest
+from corridor.store import driver_rows
+from corridor.store.access_tables import movement_offices
 from corridor.store.codec import declaration_from_json
 from corridor.store.log_storage import LogEntryRepository
-from corridor.store.repository import MovementRepository
+from corridor.store.repository import MovementFilter, MovementRepository
 from corridor.store.tables import log_entries, movements, mrn_counters
 
 
@@ -276,31 +280,70 @@ def test_a_mixed_group_answers_each_lodging_as_if_it_were_alone(
     assert (report.size, report.commitments_checked, report.pending) == (6, 6, 0)
 
 
+@contextmanager
+def _statements_on_movements(ctx: Context) -> Iterator[list[str]]:
+    """The statements run on the movement tables meanwhile, each as its first words."""
+    seen: list[str] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if re.search(r"\bmovement(s|_events|_offices)\b", statement):
+            seen.append(" ".join(statement.split()[:3]))
+
+    event.listen(ctx.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", record)
+
+
 def test_a_group_reads_and_writes_movements_in_as_many_statements_however_large(
     api_ctx: Context,
 ) -> None:
-    def statements_on_movements(requests: list[LodgingRequest]) -> list[str]:
-        seen: list[str] = []
-
-        def count(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
-            if re.search(r"\bmovement(s|_events|_offices)\b", statement):
-                seen.append(statement.split()[0])
-
-        event.listen(api_ctx.engine, "before_cursor_execute", count)
-        try:
+    def statements(requests: list[LodgingRequest]) -> list[str]:
+        with _statements_on_movements(api_ctx) as seen:
             answers = reading.lodge_each(api_ctx, requests)
-        finally:
-            event.remove(api_ctx.engine, "before_cursor_execute", count)
         assert not [a for a in answers if isinstance(a, Exception) and not isinstance(a, Conflict)]
         return seen
 
-    small = statements_on_movements([_request(f"SMALL-{n}") for n in range(4)])
-    large = statements_on_movements([
+    small = statements([_request(f"SMALL-{n}") for n in range(4)])
+    large = statements([
         *(_request(f"LARGE-{n}") for n in range(12)), _request("SMALL-0"), _request("LARGE-0"),
         _request("SMALL-1", guarantee="OTHER"),
     ])  # fmt: skip
     # One look-up of every holder and LRN; the movements, itineraries and events inserted.
-    assert small == large == ["SELECT", "INSERT", "INSERT", "INSERT"]
+    assert small == large == [
+        "SELECT movements.holder, movements.lrn,", "INSERT INTO movements",
+        "INSERT INTO movement_offices", "INSERT INTO movement_events",
+    ]  # fmt: skip
+
+
+def test_movements_stored_through_the_driver_read_back_whole_however_many_statements(
+    api_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two movement rows per INSERT (12 columns): a batch of five takes three statements
+    # on PostgreSQL (SQLite: one executemany).
+    monkeypatch.setattr(driver_rows, "MOST_PARAMETERS", 24)
+    requests = [_request(f"SPLIT-{n}") for n in range(5)]
+    principal = requests[0].principal
+    with _statements_on_movements(api_ctx) as seen:
+        batch = services.lodge_many(api_ctx, [r.declaration for r in requests], principal)
+    postgresql = api_ctx.engine.dialect.name == "postgresql"
+    assert seen.count("INSERT INTO movements") == (3 if postgresql else 1)
+    movements_lodged = [lodged.movement for lodged in batch.lodged]
+    with api_ctx.unit_of_work() as uow:
+        for movement in movements_lodged:
+            assert uow.movements.get(movement.mrn) == movement
+            [event] = uow.events.for_movement(movement.mrn)
+            assert (event.action, event.at, event.principal) == (
+                "lodge",
+                movement.lodged_at,
+                "carrier-a",
+            )
+            offices = frozenset(itinerary_of(movement.declaration))
+            seen = uow.movements.find(MovementFilter(touching=offices, limit=10))
+            assert movement in seen
+        rows = uow.connection.execute(select(func.count()).select_from(movement_offices))
+        assert rows.scalar_one() == sum(len(itinerary_of(m.declaration)) for m in movements_lodged)
 
 
 class _CountingLoop(asyncio.SelectorEventLoop):

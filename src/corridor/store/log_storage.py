@@ -170,9 +170,9 @@ class LogEntryRepository:
     def append_many(
         self, entries: Sequence[StoredEntry], at: datetime, first_index: int | None = None
     ) -> None:
-        """Store ``entries`` in one executemany: pending, or numbered from ``first_index``.
+        """Store ``entries`` in one INSERT: pending, or numbered from ``first_index``.
 
-        The rows go to the driver as they are (one prepared INSERT, the payload encoded
+        The rows go to the driver as they are (``DriverInsert``, the payload encoded
         here once, the time converted once for the whole batch): SQLAlchemy's per-row
         parameter processing cost more than SQLite's own work for these rows.
         """
