@@ -188,3 +188,15 @@ def test_crashes_with_a_kept_edge_lose_nothing(
     assert result.checkpoint.root == MemoryTree([*logged, *batch]).root()
     assert verify_log(storage, VKEY).checkpoint.size == pre + count
     _append(storage, last, _entries(pre + count, 3), [*logged, *batch])
+
+
+def test_small_and_large_batches_keep_the_stored_edge() -> None:
+    """A few leaves are carried into the compact range, a large batch's range is read
+    from its new partial tiles: either way the stored edge."""
+    storage, last, logged = StrictLogStorage(), LastEdge(), []
+    for count in (5, 1000, 3, 257, 256, 1):
+        _append(storage, last, _entries(len(logged), count), logged)
+        kept = last.matching(verify_log(storage, VKEY).checkpoint)
+        stored = _stored_edge(storage, len(logged))
+        assert kept is not None
+        assert (kept.subtrees, kept.tiles) == (stored.subtrees, stored.tiles)

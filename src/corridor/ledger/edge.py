@@ -17,11 +17,11 @@ edge was rolled back) leaves a checkpoint that differs, and the edge is read aga
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corridor.ledger.checkpoint import Checkpoint
 from corridor.ledger.merkle import EMPTY_ROOT, fold_right, node_hash, range_nodes
-from corridor.ledger.tiles import TileHashReader, TileId, partial_tiles
+from corridor.ledger.tiles import TILE_WIDTH, TileHashReader, TileId, partial_tiles
 
 
 @dataclass(frozen=True)
@@ -55,17 +55,24 @@ def grow(
     bundle: bytes,
 ) -> TreeEdge:
     """The edge once ``leaf_hashes`` are appended, given the tiles that changed (every
-    one of ``changed_tiles(edge.size, new size)``) and the new partial bundle."""
-    subtrees, size = list(edge.subtrees), edge.size
+    one of ``changed_tiles(edge.size, new size)``) and the new partial bundle.
+
+    A few leaves are carried into the compact range (about two hashes a leaf); past a
+    tile's worth, the range is read from the new partial tiles instead (at most a
+    tile's worth of hashes a level, whatever the batch)."""
+    size = edge.size + len(leaf_hashes)
+    known = {**edge.tiles, **changed_tiles}
+    tiles = {tile: known[tile] for tile in partial_tiles(size)}
+    if len(leaf_hashes) > TILE_WIDTH:
+        return replace(edge_from_tiles(size, tiles.__getitem__), bundle=bundle)
+    subtrees, grown = list(edge.subtrees), edge.size
     for carry in leaf_hashes:  # like carrying in binary addition: one merge per 1 bit
         level = 0
-        while size >> level & 1:
+        while grown >> level & 1:
             carry = node_hash(subtrees.pop(), carry)
             level += 1
         subtrees.append(carry)
-        size += 1
-    known = {**edge.tiles, **changed_tiles}
-    tiles = {tile: known[tile] for tile in partial_tiles(size)}
+        grown += 1
     return TreeEdge(size, _fold(subtrees), tuple(subtrees), tiles, bundle)
 
 
