@@ -381,3 +381,39 @@ def test_a_group_is_answered_in_one_wake_up_of_its_event_loop() -> None:
         loop.close()
     assert [a if isinstance(a, int) else str(a) for a in answers] == [0, 2, 4, "3", 8, 10]
     assert group.groups == 2 and loop.handed == 2  # the first alone, then five together
+
+
+def test_the_lrn_look_up_finds_exactly_the_pairs_asked_for_through_the_index(
+    api_ctx: Context,
+) -> None:
+    carrier_b = PRINCIPALS["carrier_b"]
+    b_request = LodgingRequest(
+        declaration_from_json(declaration_json(lrn="SHARED", holder=HOLDER_B)), carrier_b
+    )
+    lodged = reading.lodge_each(api_ctx, [_request("SHARED"), _request("A-ONLY"), b_request])
+    assert all(isinstance(one, Lodged) for one in lodged)
+    a_holder = _request("SHARED").declaration.holder.identification_number
+    asked = {(a_holder, "A-ONLY"), (HOLDER_B, "SHARED"), (HOLDER_B, "A-ONLY")}
+    with api_ctx.engine.connect() as connection:
+        found = MovementRepository(connection).find_by_lrns(asked)
+        # (A, SHARED) matches both holders and both LRNs asked, but was not asked for.
+        assert set(found) == {(a_holder, "A-ONLY"), (HOLDER_B, "SHARED")}
+    if api_ctx.engine.dialect.name == "sqlite":  # a scan would grow with the table
+        seen: list[tuple[str, Any]] = []
+
+        def keep(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+            if "FROM movements" in statement:
+                seen.append((statement, parameters))
+
+        event.listen(api_ctx.engine, "before_cursor_execute", keep)
+        try:
+            with api_ctx.engine.connect() as connection:
+                MovementRepository(connection).find_by_lrns(asked)
+        finally:
+            event.remove(api_ctx.engine, "before_cursor_execute", keep)
+        [(statement, parameters)] = seen
+        with api_ctx.engine.connect() as connection:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            steps = [row[3] for row in plan]
+        assert len(steps) == 1 and steps[0].startswith("SEARCH movements USING INDEX")
+        assert steps[0].endswith("(holder=? AND lrn=?)")

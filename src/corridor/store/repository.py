@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from corridor.domain.errors import Conflict, NotFound
@@ -41,8 +41,12 @@ class MovementFilter:
 # cost more than executing it.
 _BY_MRN = select(movements.c.data).where(movements.c.mrn == bindparam("mrn"))
 _BY_LRNS = select(movements.c.holder, movements.c.lrn, movements.c.data).where(
-    tuple_(movements.c.holder, movements.c.lrn).in_(bindparam("keys", expanding=True))
+    movements.c.holder.in_(bindparam("holders", expanding=True)),
+    movements.c.lrn.in_(bindparam("lrns", expanding=True)),
 )
+"""The movements under any of some holders and any of some LRNs: both looked up in the
+(holder, LRN) index. (A row-value ``(holder, lrn) IN (...)`` is not, on SQLite: it
+scanned the whole table, once per group commit.)"""
 _MOVEMENT_COLUMNS = tuple(column.name for column in movements.columns)
 _EVENT_COLUMNS = tuple(column.name for column in movement_events.columns if column.name != "id")
 
@@ -59,8 +63,15 @@ class MovementRepository:
 
     def find_by_lrns(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Movement]:
         """The movements already lodged under any of these (holder, LRN): one query."""
-        rows = self._connection.execute(_BY_LRNS, {"keys": sorted(keys)})
-        return {(row.holder, row.lrn): movement_from_json(row.data) for row in rows}
+        if not keys:
+            return {}
+        wanted = {"holders": sorted({h for h, _ in keys}), "lrns": sorted({n for _, n in keys})}
+        rows = self._connection.execute(_BY_LRNS, wanted)
+        return {
+            (row.holder, row.lrn): movement_from_json(row.data)
+            for row in rows
+            if (row.holder, row.lrn) in keys  # another holder's LRN: not asked for
+        }
 
     def add_many(self, new: Sequence[Movement]) -> None:
         """Store new movements and their itineraries: one INSERT per table for them all,
