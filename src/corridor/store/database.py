@@ -7,7 +7,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from corridor.store.write_gate import install_write_gate
@@ -61,3 +62,11 @@ def migrate(engine: Engine) -> None:
 
 def is_initialised(engine: Engine) -> bool:
     return inspect(engine).has_table("movements")
+
+
+def insert_unless_present(connection: Connection, table: Table, **values: Any) -> Insert:
+    """``INSERT ... ON CONFLICT DO NOTHING`` of ``values`` into ``table``, in the dialect of
+    ``connection``'s database (SQLite or PostgreSQL): a row that exists already stays."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement: Insert = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    return statement

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from corridor.store.access_tables import idempotency_keys
+from corridor.store.database import insert_unless_present
 
 ABANDONED_AFTER = timedelta(minutes=5)
 """A reservation never completed for this long is taken over (its worker died)."""
@@ -48,9 +48,10 @@ class IdempotencyRepository:
         self, principal: str, key: str, fingerprint: str, at: datetime
     ) -> Reservation | None:
         """Reserve ``key`` for a new request (``None``), or return what it already holds."""
-        values = {"principal": principal, "key": key, "fingerprint": fingerprint, "created_at": at}
-        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(idempotency_keys).values(**values).on_conflict_do_nothing()
+        statement = insert_unless_present(
+            self._connection, idempotency_keys,
+            principal=principal, key=key, fingerprint=fingerprint, created_at=at,
+        )  # fmt: skip
         inserted = self._connection.execute(statement.returning(idempotency_keys.c.key)).first()
         if inserted is not None:  # (rowcount is not reliable here on every driver)
             return None
@@ -78,13 +79,12 @@ class IdempotencyRepository:
     ) -> None:
         """Keep ``answer`` for a key never reserved, unless the key holds something by
         now (a request with it ran meanwhile: the first stays)."""
-        values = {
-            "principal": principal, "key": key, "fingerprint": fingerprint, "created_at": at,
-            "status": answer.status, "content_type": answer.content_type, "body": answer.body,
-            "location": answer.location,
-        }  # fmt: skip
-        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(idempotency_keys).values(**values).on_conflict_do_nothing()
+        statement = insert_unless_present(
+            self._connection, idempotency_keys,
+            principal=principal, key=key, fingerprint=fingerprint, created_at=at,
+            status=answer.status, content_type=answer.content_type, body=answer.body,
+            location=answer.location,
+        )  # fmt: skip
         self._connection.execute(statement)
 
     def release(self, principal: str, key: str) -> None:

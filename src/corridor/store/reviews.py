@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from corridor.domain.errors import Conflict, NotFound
 from corridor.screening.parties import Dismissal
 from corridor.screening.review import RememberedDismissal, ReviewItem, ReviewState
 from corridor.store.access_tables import movement_offices
+from corridor.store.database import insert_unless_present
 from corridor.store.review_tables import screening_dismissals, screening_reviews
 
 T = screening_reviews.c
@@ -104,12 +104,12 @@ class ReviewRepository:
     def remember(self, item: ReviewItem, state: str) -> None:
         """Remember a dismissal for ``state``'s movements (the first one in force stands)."""
         assert item.id is not None and item.decided_by is not None
-        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(screening_dismissals).values(
+        statement = insert_unless_present(
+            self._connection, screening_dismissals,
             state=state, party_key=item.party_key, entity_id=item.entity_id, review_id=item.id,
             decided_by=item.decided_by, decided_at=item.decided_at, note=item.note,
         )  # fmt: skip
-        self._connection.execute(statement.on_conflict_do_nothing())
+        self._connection.execute(statement)
 
     def dismissals(self, state: str, party_keys: Collection[str]) -> set[Dismissal]:
         """The dismissals remembered in ``state`` for any of these parties (in force)."""
