@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from typing import Any
 
+import pytest
 import uvloop
 
 from corridor.api import serving
@@ -73,3 +75,63 @@ def test_a_worker_s_start_up_heap_is_kept_out_of_the_garbage_collector_s_walks()
         assert id(sample) not in {id(o) for o in gc.get_objects()}  # no collection walks it
     finally:
         gc.unfreeze()
+
+
+def test_each_worker_listens_on_a_socket_of_its_own_and_new_connections_reach_all() -> None:
+    config = _Config("corridor.api.app:create_app", host="127.0.0.1", port=0, workers=2)
+    listeners = serving.reuseport_listeners(config, 2)
+    assert listeners is not None
+    try:
+        assert len({listener.getsockname() for listener in listeners}) == 1  # one address
+        assert all(listener.proto == socket.IPPROTO_TCP for listener in listeners)
+        accepted = asyncio.run(_connections_accepted_by_each(listeners, 32))
+        # the kernel shares them out by a hash of each connection's address: all 32 on
+        # one socket would happen about once in 2**31 (uvicorn's one shared socket gave
+        # them all to whichever worker woke first)
+        assert sum(accepted) == 32 and min(accepted) > 0, accepted
+    finally:
+        for listener in listeners:
+            listener.close()
+
+
+def test_a_second_server_on_the_same_port_is_refused_not_let_in_to_share_it() -> None:
+    config = _Config("corridor.api.app:create_app", host="127.0.0.1", port=0, workers=2)
+    listeners = serving.reuseport_listeners(config, 2)
+    assert listeners is not None
+    taken = listeners[0].getsockname()[1]
+    again = _Config("corridor.api.app:create_app", host="127.0.0.1", port=taken, workers=2)
+    try:
+        with pytest.raises(SystemExit):  # uvicorn's start-up failure: address in use
+            serving.reuseport_listeners(again, 2)
+    finally:
+        for listener in listeners:
+            listener.close()
+
+
+async def _connections_accepted_by_each(listeners: list[socket.socket], count: int) -> list[int]:
+    accepted = [0] * len(listeners)
+    servers = []
+
+    def counter(number: int) -> Any:
+        def connected(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            accepted[number] += 1
+            writer.close()
+
+        return connected
+
+    for number, listener in enumerate(listeners):
+        servers.append(await asyncio.start_server(counter(number), sock=listener))
+    host, port = listeners[0].getsockname()[:2]
+    writers = []
+    for _ in range(count):
+        _, writer = await asyncio.open_connection(host, port)
+        writers.append(writer)
+    for _ in range(200):
+        if sum(accepted) == count:
+            break
+        await asyncio.sleep(0.01)
+    for writer in writers:
+        writer.close()
+    for server in servers:
+        server.close()
+    return accepted

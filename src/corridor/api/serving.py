@@ -12,6 +12,7 @@ get TCP_NODELAY as a single worker's do.
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
+from uvicorn.supervisors.multiprocess import Process
 
 
 class _Config(uvicorn.Config):
@@ -51,6 +53,119 @@ def server_config(app: str, *, workers: int, **options: Any) -> uvicorn.Config:
     return _Config(app, workers=workers, **{**DEFAULTS, **options})
 
 
+class _Balanced(Multiprocess):
+    """uvicorn's supervisor, each worker on a listening socket of its own
+    (``reuseport_listeners``): worker ``n``, and whichever replaces it, gets socket ``n``.
+    The supervisor keeps every socket open, so the connections the kernel gave a worker
+    that died wait there for its replacement."""
+
+    def __init__(self, config: uvicorn.Config, listeners: list[socket.socket]) -> None:
+        super().__init__(config, sockets=listeners)
+
+    def _worker(self, number: int) -> Process:
+        process = Process(self.config, [self.sockets[number]])
+        process.start()
+        return process
+
+    def init_processes(self) -> None:
+        self.processes = [self._worker(number) for number in range(self.processes_num)]
+
+    def keep_subprocess_alive(self) -> None:  # uvicorn's, but for the socket each gets
+        if self.should_exit.is_set():
+            return
+        for number, process in enumerate(self.processes):
+            if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
+                continue
+            process.kill()  # hung: killed; or dead already
+            process.join()
+            if process.exitcode == STARTUP_FAILURE:  # would fail the same way again
+                _logger.error(f"Child process [{process.pid}] failed to start, stopping.")
+                self.should_exit.set()
+                return
+            if self.should_exit.is_set():
+                return
+            _logger.info(f"Child process [{process.pid}] died")
+            self.processes[number] = self._worker(number)
+
+    def restart_all(self) -> None:  # SIGHUP: each replacement serving before the old goes
+        for number, old in enumerate(list(self.processes)):
+            if self.should_exit.is_set():
+                return
+            new = self._worker(number)
+            if not new.wait_until_ready(self.config.timeout_worker_healthcheck, self.should_exit):
+                new.kill()
+                new.join()
+                _logger.error(f"New child process [{new.pid}] was not ready in time.")
+                return
+            old.terminate()
+            old.join()
+            self.processes[number] = new
+
+    def handle_ttin(self) -> None:  # SIGTTIN: one more worker, on a socket of its own
+        first = self.sockets[0]
+        self.sockets.append(_listener(first.family, first.getsockname(), self.config.backlog))
+        self.processes_num += 1
+        self.processes.append(self._worker(self.processes_num - 1))
+
+    def handle_ttou(self) -> None:  # SIGTTOU: one fewer; its socket (and what waits) closes
+        if self.processes_num <= 1:
+            return
+        self.processes_num -= 1
+        process = self.processes.pop()
+        process.terminate()
+        process.join()
+        self.sockets.pop().close()
+
+
+_logger = logging.getLogger("uvicorn.error")
+
+
+def reuseport_listeners(config: uvicorn.Config, count: int) -> list[socket.socket] | None:
+    """``count`` TCP sockets listening on the configured host and port, each with
+    SO_REUSEPORT, so that the kernel shares new connections out among them; None where
+    that cannot be (a Unix socket, a descriptor given, no SO_REUSEPORT). Says where it
+    listens as uvicorn does."""
+    if config.uds is not None or config.fd is not None or not hasattr(socket, "SO_REUSEPORT"):
+        return None
+    family = socket.AF_INET6 if config.host and ":" in config.host else socket.AF_INET
+    try:
+        port = _free(family, (config.host, config.port))
+        listeners = [_listener(family, (config.host, port), config.backlog) for _ in range(count)]
+    except OSError as error:
+        _logger.error(error)
+        sys.exit(STARTUP_FAILURE)
+    host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
+    scheme = "https" if config.is_ssl else "http"
+    _logger.info(f"Uvicorn running on {scheme}://{host}:{port} (Press CTRL+C to quit)")
+    return listeners
+
+
+def _free(family: socket.AddressFamily, address: tuple[Any, ...]) -> int:
+    """The port of ``address`` (the one the system chooses, for 0) if nothing listens on
+    it, as a socket without SO_REUSEPORT finds it: another server's sockets with
+    SO_REUSEPORT would otherwise let ours join them and share its connections."""
+    with socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)  # OSError (address in use) if something listens there
+        return int(probe.getsockname()[1])
+
+
+def _listener(
+    family: socket.AddressFamily, address: tuple[Any, ...], backlog: int
+) -> socket.socket:
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind(address)
+        listener.listen(backlog)
+    except OSError:
+        listener.close()
+        raise
+    listener.set_inheritable(True)
+    return listener
+
+
 def run(app: str, *, workers: int, **options: Any) -> None:
     """``uvicorn.run(app, workers=workers, **options)``, with the socket bound as TCP, on
     uvloop's event loop and httptools' HTTP parser (C, both: uvicorn's pure-Python
@@ -58,7 +173,11 @@ def run(app: str, *, workers: int, **options: Any) -> None:
     ``auto``, so that a missing one fails at start instead of silently costing CPU."""
     config = server_config(app, workers=workers, **options)
     if workers > 1:
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        listeners = reuseport_listeners(config, workers)
+        if listeners is None:
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
+        else:
+            _Balanced(config, listeners).run()
         return
     server = uvicorn.Server(config)
     server.run()
