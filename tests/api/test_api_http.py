@@ -300,3 +300,66 @@ def test_a_token_revoked_elsewhere_stops_working_within_the_remembered_time(
     assert client.get("/me", headers=bearer(tokens["monitor"])).status_code == 200  # remembered
     monkeypatch.setattr(accounts, "_REMEMBERED", {})
     assert client.get("/me", headers=bearer(tokens["monitor"])).status_code == 401
+
+
+def test_lodging_answers_alike_with_or_without_fastapis_dependency_solving(
+    client: TestClient, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POST /movements without a query skips FastAPI's dependency solving
+    (``movements.LodgingRoute``); with one (``pre_lodge``) FastAPI solves them. Both
+    answer alike: lodged, pre-lodged, a bad ``pre_lodge`` and a missing token."""
+    import fastapi.routing
+
+    solved: list[object] = []
+    solve = fastapi.routing.solve_dependencies
+
+    async def counting(**kwargs: Any) -> Any:
+        solved.append(kwargs["dependant"].call)
+        return await solve(**kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "solve_dependencies", counting)
+    carrier = bearer(tokens["carrier_a"])
+    fast = client.post("/movements", json=declaration_json(lrn="Q-1"), headers=carrier)
+    assert solved == []
+    slow = client.post(
+        "/movements?pre_lodge=false", json=declaration_json(lrn="Q-2"), headers=carrier
+    )
+    assert len(solved) == 1
+    assert fast.status_code == slow.status_code == 201
+    assert fast.headers.keys() == slow.headers.keys()
+    assert fast.headers["location"] == f"/movements/{fast.json()['mrn']}"
+    assert fast.json()["state"] == slow.json()["state"] == "lodged"
+    assert fast.json().keys() == slow.json().keys()
+    pre = client.post(
+        "/movements?pre_lodge=true", json=declaration_json(lrn="Q-3"), headers=carrier
+    )
+    assert pre.status_code == 201 and pre.json()["state"] == "pre_lodged"
+    wrong = client.post("/movements?pre_lodge=perhaps", json=declaration_json(), headers=carrier)
+    assert _problem(wrong, 422, "invalid-request")["field"] == "query.pre_lodge"
+    for query in ("", "?pre_lodge=true"):
+        for headers in ({}, {"Authorization": "Bearer cor_nothing"}):
+            refused = client.post(f"/movements{query}", json=declaration_json(), headers=headers)
+            _problem(refused, 401, "unauthenticated")
+            assert refused.headers["www-authenticate"] == "Bearer"
+    unknown = client.post(
+        "/movements", json=declaration_json(), headers={"Authorization": "Bearer x"}
+    )
+    assert _problem(unknown, 401, "unauthenticated")["detail"].endswith("unknown or revoked")
+    bare = client.post("/movements", json=declaration_json())
+    assert _problem(bare, 401, "unauthenticated")["detail"] == "no bearer token given"
+
+
+def test_an_overridden_dependency_is_honoured_by_lodging(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    """A dependency override (as in tests of other apps) takes FastAPI's own handler."""
+    from corridor.api.auth import current_principal
+
+    app: Any = client.app
+    app.dependency_overrides[current_principal] = lambda: PRINCIPALS["carrier_a"]
+    try:
+        answer = client.post("/movements", json=declaration_json(lrn="O-1"))
+    finally:
+        app.dependency_overrides.clear()
+    assert answer.status_code == 201, answer.text
+    assert _problem(client.post("/movements", json=declaration_json()), 401, "unauthenticated")
