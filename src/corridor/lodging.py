@@ -139,9 +139,8 @@ def lodge_each(
 ) -> list[Lodged | Reservation | Exception]:
     """Group commit: lodge each request as ``lodge`` does and answer each on its own,
     all in ONE transaction that commits once (one fsync for all). A lodging refused by
-    a rule or by the database gets its error, and the others are lodged all the same
-    (``_open_each``). Raises, having lodged nothing, only when the transaction itself
-    fails.
+    a rule or by the database gets its error, and the others are lodged all the same.
+    Raises, having lodged nothing, only when the transaction itself fails.
 
     A group with at least ``integrate_from`` new entries integrates them as
     ``lodge_many`` does (``append_batch``, which integrates any pending entries first:
@@ -154,9 +153,34 @@ def lodge_each(
     request still running) and lodges nothing; otherwise its key is reserved in this
     transaction and, if it lodged, completed with ``answer_of``'s answer (``Lodged.answer``)
     before the commit: its movement and its key's answer are committed together. A
-    request refused before it lodged leaves its key as it was."""
+    request refused before it lodged leaves its key as it was.
+
+    The movements are opened together, with no savepoint (``_open_together``); if the
+    database refuses one of them, the transaction is rolled back and the group done
+    again in a new one, each lodging in a savepoint of its own (``_open_apart``)."""
     ctx.screening.lists.reload()  # once for the group: each lodging is screened alike
     prepared = [_prepare_or_error(ctx, request) for request in requests]
+    try:
+        return _lodge_group(ctx, requests, prepared, _open_together, integrate_from, answer_of)
+    except _GroupRefused:  # rolled back: again, each lodging in a savepoint of its own
+        return _lodge_group(ctx, requests, prepared, _open_apart, integrate_from, answer_of)
+
+
+OpenMovements = Callable[
+    [UnitOfWork, Context, Sequence["_Lodging"], "_SerialBlock"], Sequence["_Opened | Exception"]
+]
+"""How ``_lodge_group`` opens its lodgings' movements: ``_open_together`` or ``_open_apart``."""
+
+
+def _lodge_group(
+    ctx: Context,
+    requests: Sequence[LodgingRequest],
+    prepared: Sequence[_Lodging | Exception],
+    open_movements: OpenMovements,
+    integrate_from: int,
+    answer_of: AnswerOf | None,
+) -> list[Lodged | Reservation | Exception]:
+    """``lodge_each``'s transaction, its movements opened by ``open_movements``."""
     with ctx.unit_of_work() as uow:
         keys = _KeyClaims(uow, ctx, requests)  # first: see _KeyClaims
         answers: list[_Lodging | Reservation | Exception] = [
@@ -164,7 +188,7 @@ def lodge_each(
         ]
         lodgings = [p for p in answers if isinstance(p, _Lodging)]
         serials = _SerialBlock(uow, ctx, lodgings)
-        done = _open_each(uow, ctx, lodgings, serials)
+        done = open_movements(uow, ctx, lodgings, serials)
         serials.give_back_unused()
         entries = _new_entries(zip(lodgings, done, strict=True))
         if len(entries) >= integrate_from:
@@ -285,44 +309,46 @@ def _each_or_first_refusal(done: Sequence[_Opened | CorridorError]) -> list[_Ope
     return [opened for opened in done if isinstance(opened, _Opened)]
 
 
-def _open_each(
+class _GroupRefused(Exception):
+    """The database refused a statement of ``_open_together``: its transaction is spoilt
+    (on PostgreSQL every later statement would fail) and must be rolled back."""
+
+
+def _open_together(
     uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
-) -> Sequence[_Opened | Exception]:
-    """Open every lodging's movement, each on its own: first all of them together
-    (``_open_all``: a few statements per group, not per lodging) under ONE savepoint;
-    if that fails (the database refused a row), the savepoint is rolled back, the
-    serials rewound, and each lodging is opened again in a savepoint of its own, so that
-    only the one refused fails."""
+) -> list[_Opened | CorridorError]:
+    """Open every lodging's movement with a few statements for them all (``_open_all``),
+    with no savepoint: the database refuses a group's rows seldom (a movement another
+    worker lodged meanwhile under the same LRN), and a savepoint cost two round trips a
+    group. If it does, ``_GroupRefused``: ``lodge_each`` rolls the whole transaction back
+    (its keys and serials with it) and does the group again with ``_open_apart``."""
     try:
-        return _in_savepoint(uow, ctx, lodgings, serials)
-    except Exception:  # one of them: find which, undoing none of the others
-        return [_open_alone(uow, ctx, lodging, serials) for lodging in lodgings]
+        return _open_all(uow, ctx, lodgings, serials)
+    except Exception as error:  # one of them: which, ``_open_apart`` finds out
+        raise _GroupRefused from error
+
+
+def _open_apart(
+    uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
+) -> list[_Opened | Exception]:
+    """Open each lodging's movement in a savepoint of its own, so that only the one the
+    database refuses fails (``_open_alone``), undoing none of the others."""
+    return [_open_alone(uow, ctx, lodging, serials) for lodging in lodgings]
 
 
 def _open_alone(
     uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBlock
 ) -> _Opened | Exception:
-    """``_open_all`` of one lodging in a savepoint: an error undoes it alone, and is its
-    answer."""
-    try:
-        [opened] = _in_savepoint(uow, ctx, [lodging], serials)
-    except Exception as error:  # rolled back to the savepoint; the others stand
-        return error
-    return opened
-
-
-def _in_savepoint(
-    uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
-) -> list[_Opened | CorridorError]:
-    """``_open_all`` in a savepoint; if it raises, its rows are undone and the serials
-    it took given back to ``serials`` (gap-free)."""
+    """``_open_all`` of one lodging in a savepoint: an error undoes it alone (its rows,
+    and the serial it took is given back to ``serials``: gap-free), and is its answer."""
     start = serials.position()
     try:
         with uow.connection.begin_nested():
-            return _open_all(uow, ctx, lodgings, serials)
-    except Exception:
+            [opened] = _open_all(uow, ctx, [lodging], serials)
+    except Exception as error:  # rolled back to the savepoint; the others stand
         serials.rewind(start)
-        raise
+        return error
+    return opened
 
 
 class _KeyClaims:

@@ -1,6 +1,7 @@
 """Group commit: concurrent POST /movements are lodged together, in one transaction
-with a savepoint each, and answered only once it is committed (``api.group_commit``,
-``lodging.lodge_each``). Each request keeps its own answer; nothing is half-done. A
+(done again with a savepoint each if the database refuses a row), and answered only
+once it is committed (``api.group_commit``, ``lodging.lodge_each``). Each request
+keeps its own answer; nothing is half-done. A
 large group integrates its entries at commit; a small one (a lone lodging) leaves them
 pending for the sequencer, and the log keeps the order of appending all the same."""
 
@@ -11,6 +12,7 @@ import re
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -417,3 +419,63 @@ def test_the_lrn_look_up_finds_exactly_the_pairs_asked_for_through_the_index(
             steps = [row[3] for row in plan]
         assert len(steps) == 1 and steps[0].startswith("SEARCH movements USING INDEX")
         assert steps[0].endswith("(holder=? AND lrn=?)")
+
+
+def _hiding_once(lrn: str) -> Callable[[MovementRepository, Any], dict[tuple[str, str], Movement]]:
+    """``MovementRepository.find_by_lrns`` as it was when another worker had not yet
+    committed the movement of ``lrn``: the first look-up misses it, later ones find it."""
+    found = MovementRepository.find_by_lrns
+    calls = 0
+
+    def find_by_lrns(self: MovementRepository, keys: Any) -> dict[tuple[str, str], Movement]:
+        nonlocal calls
+        calls += 1
+        known = found(self, keys)
+        return {k: m for k, m in known.items() if calls > 1 or k[1] != lrn}
+
+    return find_by_lrns
+
+
+@contextmanager
+def _savepoints(ctx: Context) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if re.match(r"(SAVEPOINT|RELEASE|ROLLBACK TO)\b", statement):
+            seen.append(statement.split()[0])
+
+    event.listen(ctx.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", record)
+
+
+def test_a_group_runs_no_savepoint_unless_the_database_refuses_a_row_then_one_each(
+    api_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _savepoints(api_ctx) as seen:
+        together = reading.lodge_each(api_ctx, [_request(f"TOGETHER-{n}") for n in range(3)])
+    assert all(isinstance(a, Lodged) and a.created for a in together) and seen == []
+    [raced] = reading.lodge_each(api_ctx, [_request("RACED")])
+    # Another worker commits RACED between this group's look-up and its INSERT: the
+    # database refuses the group's rows (holder and LRN unique); the transaction is
+    # rolled back, and the group done again, each lodging in a savepoint of its own.
+    monkeypatch.setattr(MovementRepository, "find_by_lrns", _hiding_once("RACED"))
+    with _savepoints(api_ctx) as seen:
+        answers = reading.lodge_each(api_ctx, [_request("APART-0"), _request("RACED"),
+                                               _request("APART-1")])  # fmt: skip
+    assert seen == ["SAVEPOINT", "RELEASE"] * 3
+    assert isinstance(raced, Lodged) and all(isinstance(a, Lodged) for a in answers)
+    assert [(a.movement.declaration.lrn, a.created) for a in answers if isinstance(a, Lodged)] == [
+        ("APART-0", True), ("RACED", False), ("APART-1", True),
+    ]  # fmt: skip
+    assert answers[1] == replace(raced, created=False)
+    assert [a.movement.mrn for a in answers if isinstance(a, Lodged) and a.created] == sorted(
+        _mrns(range(5, 7))
+    )  # the serials the refused attempt took came back with its rollback: gap-free
+    assert _count(api_ctx, select(mrn_counters.c.last_serial)) == 6
+    assert _count(api_ctx, select(func.count()).select_from(movements)) == 6
+    log_service.integrate_all(api_ctx)
+    report = log_service.verify(api_ctx)
+    assert (report.size, report.commitments_checked, report.pending) == (6, 6, 0)

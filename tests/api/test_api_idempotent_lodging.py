@@ -4,6 +4,7 @@ at all; what a lodging answers without lodging is kept after (``api.idempotency`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -16,11 +17,14 @@ from corridor.api.app import create_app
 from corridor.api.routes.movements import lodging_answer
 from corridor.bootstrap import Context
 from corridor.domain.errors import Conflict, InvalidInput
+from corridor.domain.movement import Movement
+from corridor.domain.mrn import MovementReference
 from corridor.lodging import Claim, Lodged, LodgingRequest
 from corridor.store.access_tables import idempotency_keys
 from corridor.store.codec import declaration_from_json
 from corridor.store.idempotency import Reservation
 from corridor.store.log_storage import LogEntryRepository
+from corridor.store.repository import MovementRepository
 from corridor.store.tables import movements
 
 CARRIER = PRINCIPALS["carrier_a"]
@@ -113,3 +117,34 @@ def test_over_http_a_replay_gets_the_first_answer_whether_lodged_or_refused(
         assert replay.content == refused.content and replay.headers["idempotent-replayed"]
     assert _keys(api_ctx) == {"lodge-once": 201, "refused": 422}
     assert _movements(api_ctx) == 1
+
+
+def test_keys_are_right_when_a_group_refused_by_the_database_is_done_again(
+    api_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reading.lodge_each(api_ctx, [_keyed("RACED", None)])
+    stored = MovementRepository.add_many
+
+    def refused_once(self: MovementRepository, new: Sequence[Movement]) -> None:
+        monkeypatch.setattr(MovementRepository, "add_many", stored)
+        stored(self, new)
+        stored(self, new[:1])  # the same row again: the primary key refuses the group's rows
+
+    monkeypatch.setattr(MovementRepository, "add_many", refused_once)
+    answers = reading.lodge_each(api_ctx, [
+        _keyed("B-0", "b0"),
+        _keyed("B-0", "b0"),  # twice in this group: the first holds the key, still running
+        _keyed("RACED", "b1", guarantee="OTHER"),  # refused (LRN used with other data)
+        _keyed("B-1", "b2"),
+    ], lodging_answer)  # fmt: skip
+    # The group was rolled back (keys reserved, serials taken) and done again, each
+    # lodging in a savepoint: each key as if the database had never refused anything.
+    first, twice, conflict, second = answers
+    assert isinstance(first, Lodged) and first.answer == lodging_answer(first, CARRIER)
+    assert isinstance(twice, Reservation) and twice.answer is None
+    assert isinstance(conflict, Conflict)
+    assert isinstance(second, Lodged) and second.answer is not None
+    assert _keys(api_ctx) == {"b0": 201, "b2": 201}
+    assert _movements(api_ctx) == 3
+    serials = [MovementReference.build(2026, "AZ", f"0HRD01{n:06d}") for n in (2, 3)]
+    assert [first.movement.mrn, second.movement.mrn] == [str(mrn) for mrn in serials]
