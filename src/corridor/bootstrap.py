@@ -91,8 +91,8 @@ class Context:
     def log_origin(self) -> str:
         return self.log_signer.name
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+    def unit_of_work(self, *, ping: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.engine, ping=ping)
 
     def now(self) -> datetime:
         return self.clock()

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any, NamedTuple
+
+from sqlalchemy.exc import DBAPIError
 
 from corridor import log_service
 from corridor.bootstrap import Context
@@ -160,10 +164,11 @@ def lodge_each(
     again in a new one, each lodging in a savepoint of its own (``_open_apart``)."""
     ctx.screening.lists.reload()  # once for the group: each lodging is screened alike
     prepared = [_prepare_or_error(ctx, request) for request in requests]
+    group = partial(_lodge_group, ctx, requests, prepared, integrate_from, answer_of)
     try:
-        return _lodge_group(ctx, requests, prepared, _open_together, integrate_from, answer_of)
+        return _on_a_live_connection(group, _open_together)
     except _GroupRefused:  # rolled back: again, each lodging in a savepoint of its own
-        return _lodge_group(ctx, requests, prepared, _open_apart, integrate_from, answer_of)
+        return _on_a_live_connection(group, _open_apart)
 
 
 OpenMovements = Callable[
@@ -176,30 +181,77 @@ def _lodge_group(
     ctx: Context,
     requests: Sequence[LodgingRequest],
     prepared: Sequence[_Lodging | Exception],
-    open_movements: OpenMovements,
     integrate_from: int,
     answer_of: AnswerOf | None,
+    open_movements: OpenMovements,
 ) -> list[Lodged | Reservation | Exception]:
-    """``lodge_each``'s transaction, its movements opened by ``open_movements``."""
-    with ctx.unit_of_work() as uow:
-        keys = _KeyClaims(uow, ctx, requests)  # first: see _KeyClaims
-        answers: list[_Lodging | Reservation | Exception] = [
-            keys.found.get(number, ready) for number, ready in enumerate(prepared)
-        ]
-        lodgings = [p for p in answers if isinstance(p, _Lodging)]
-        serials = _SerialBlock(uow, ctx, lodgings)
-        done = open_movements(uow, ctx, lodgings, serials)
-        serials.give_back_unused()
-        entries = _new_entries(zip(lodgings, done, strict=True))
-        if len(entries) >= integrate_from:
-            log_service.append_batch(ctx, uow, entries)
-        else:  # pending: the sequencer integrates them (``corridor serve`` runs it)
-            uow.log.append_many(entries, ctx.now())
-        opened = iter(done)
-        results = [_lodged(next(opened)) if isinstance(a, _Lodging) else a for a in answers]
-        results = keys.keep(results, answer_of)
+    """``lodge_each``'s transaction, its movements opened by ``open_movements``, on a
+    connection not pinged first (``_on_a_live_connection``)."""
+    with ExitStack() as transaction:
+        try:
+            uow = transaction.enter_context(ctx.unit_of_work(ping=False))
+            results = _lodge_in(uow, ctx, requests, prepared, integrate_from, answer_of,
+                                open_movements)  # fmt: skip
+        except DBAPIError as error:
+            if error.connection_invalidated:  # before COMMIT: nothing of it can commit
+                raise _ConnectionLost(error) from error
+            raise
         uow.commit()
     return results
+
+
+def _lodge_in(
+    uow: UnitOfWork,
+    ctx: Context,
+    requests: Sequence[LodgingRequest],
+    prepared: Sequence[_Lodging | Exception],
+    integrate_from: int,
+    answer_of: AnswerOf | None,
+    open_movements: OpenMovements,
+) -> list[Lodged | Reservation | Exception]:
+    keys = _KeyClaims(uow, ctx, requests)  # first: see _KeyClaims
+    answers: list[_Lodging | Reservation | Exception] = [
+        keys.found.get(number, ready) for number, ready in enumerate(prepared)
+    ]
+    lodgings = [p for p in answers if isinstance(p, _Lodging)]
+    serials = _SerialBlock(uow, ctx, lodgings)
+    done = open_movements(uow, ctx, lodgings, serials)
+    serials.give_back_unused()
+    entries = _new_entries(zip(lodgings, done, strict=True))
+    if len(entries) >= integrate_from:
+        log_service.append_batch(ctx, uow, entries)
+    else:  # pending: the sequencer integrates them (``corridor serve`` runs it)
+        uow.log.append_many(entries, ctx.now())
+    opened = iter(done)
+    results = [_lodged(next(opened)) if isinstance(a, _Lodging) else a for a in answers]
+    return keys.keep(results, answer_of)
+
+
+class _ConnectionLost(Exception):
+    """A group's connection was found dead before its commit (the server restarted, or
+    ended it): the transaction never commits, and may be done again on a new one."""
+
+    def __init__(self, error: DBAPIError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _on_a_live_connection(
+    group: Callable[[OpenMovements], list[Lodged | Reservation | Exception]],
+    open_movements: OpenMovements,
+) -> list[Lodged | Reservation | Exception]:
+    """``group``'s transaction, done again once if its connection was dead. The pool
+    does not ping the connection first (a round trip a group); a dead one fails at its
+    first statement, and SQLAlchemy then drops every pooled connection as old, so the
+    second try gets a new one (or fails as the ping would: the server is down)."""
+    try:
+        return group(open_movements)
+    except _ConnectionLost:
+        pass
+    try:
+        return group(open_movements)
+    except _ConnectionLost as lost:
+        raise lost.error from lost.error.__cause__  # the driver's error, as it was
 
 
 @dataclass(frozen=True)
@@ -324,6 +376,10 @@ def _open_together(
     (its keys and serials with it) and does the group again with ``_open_apart``."""
     try:
         return _open_all(uow, ctx, lodgings, serials)
+    except DBAPIError as error:
+        if error.connection_invalidated:  # not refused: the connection is dead
+            raise
+        raise _GroupRefused from error
     except Exception as error:  # one of them: which, ``_open_apart`` finds out
         raise _GroupRefused from error
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, exc, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
@@ -21,13 +24,51 @@ def create_database_engine(url: str, *, echo: bool = False) -> Engine:
     and a write gate (``write_gate``) that the units of work pass."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        engine = create_engine(url, echo=echo)
+        _install_pre_ping(engine)
+        return engine
     engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
     _configure_sqlite(engine)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         install_write_gate(engine, Path(parsed.database))
     return engine
+
+
+_PINGED: ContextVar[bool] = ContextVar("corridor_pinged_checkout", default=True)
+
+
+@contextmanager
+def unpinged() -> Iterator[None]:
+    """Connections checked out meanwhile (in this thread or task) are not pinged first:
+    for a caller that, if the connection turns out dead, does its transaction again on a
+    new one (``lodging.lodge_each``). The ping is a round trip of its own."""
+    token = _PINGED.set(False)
+    try:
+        yield
+    finally:
+        _PINGED.reset(token)
+
+
+def _install_pre_ping(engine: Engine) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, but for checkouts outside ``unpinged``: a pooled
+    connection is pinged when checked out; if it is dead (the server restarted), the
+    pool drops it and every connection older, and hands out a new one."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(_dbapi_connection: Any, record: Any) -> None:
+        record.info["corridor_fresh"] = True  # just connected: no need to ping it
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.pop("corridor_fresh", False) or not _PINGED.get():
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.InvalidatePoolError() from error  # the pool reconnects
+            raise
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from corridor.store.database import unpinged
 from corridor.store.log_storage import LogEntryRepository
 from corridor.store.repository import EventRepository, MovementRepository, SerialAllocator
 from corridor.store.reviews import ReviewRepository
@@ -14,7 +15,11 @@ from corridor.store.write_gate import write_gate
 
 
 class UnitOfWork:
-    """``with UnitOfWork(engine) as uow: ...; uow.commit()``: nothing is kept otherwise."""
+    """``with UnitOfWork(engine) as uow: ...; uow.commit()``: nothing is kept otherwise.
+
+    ``ping=False``: the connection is not pinged when checked out of the pool; if it is
+    dead, the first statement fails (``DBAPIError.connection_invalidated``), and the
+    caller must do its transaction again (``lodging.lodge_each`` does)."""
 
     movements: MovementRepository
     events: EventRepository
@@ -22,8 +27,8 @@ class UnitOfWork:
     log: LogEntryRepository
     reviews: ReviewRepository
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, engine: Engine, *, ping: bool = True) -> None:
+        self._engine, self._ping = engine, ping
         self._connection: Connection | None = None
         self._held = ExitStack()
 
@@ -32,7 +37,8 @@ class UnitOfWork:
             # On SQLite, wait in line for the write lock that BEGIN IMMEDIATE takes (see
             # store.write_gate); the gate opens again once the connection is closed.
             opening.enter_context(write_gate(self._engine).held())
-            self._connection = opening.enter_context(self._engine.connect())
+            with nullcontext() if self._ping else unpinged():
+                self._connection = opening.enter_context(self._engine.connect())
             self._connection.begin()
             self._held = opening.pop_all()
         self.movements = MovementRepository(self._connection)
