@@ -34,6 +34,7 @@ from corridor.ledger.merkle import consistency_proof, inclusion_proof
 from corridor.ledger.note import split_note
 from corridor.ledger.proof import Receipt, build_receipt
 from corridor.ledger.tiles import BundleId, TileId, level_width
+from corridor.store.held_writes import HeldWrites
 from corridor.store.log_storage import SqlLogStorage, StoredEntry
 from corridor.store.tables import log_entries, movement_events
 from corridor.store.unit_of_work import UnitOfWork
@@ -59,10 +60,16 @@ def integrate_pending(ctx: Context, batch: int = BATCH) -> Integrated | None:
 def _integrate_pending(ctx: Context, uow: UnitOfWork, batch: int) -> Integrated | None:
     """The sequencer's steps inside the caller's transaction (which commits them)."""
     lock_sequencer(uow)
+    return _integrate_numbered(ctx, uow, _storage(ctx, uow, HeldWrites.on(uow.connection)), batch)
+
+
+def _integrate_numbered(
+    ctx: Context, uow: UnitOfWork, storage: SqlLogStorage, batch: int
+) -> Integrated | None:
+    """Steps 1 to 3 of the sequencer, under its lock."""
     # 1. Number pending entries after the highest index. Inside this transaction:
     #    a crash anywhere below rolls the numbering back with everything else.
     uow.log.number_pending(batch)
-    storage = _storage(ctx, uow)
     signed = storage.read_checkpoint()
     size = _size(signed)
     # 2. The numbered entries past the checkpoint: this batch, or one numbered by a
@@ -70,9 +77,16 @@ def _integrate_pending(ctx: Context, uow: UnitOfWork, batch: int) -> Integrated 
     entries = uow.log.numbered_from(size, batch)
     if signed is not None and not entries:
         return None
-    # 3. Bundles, tiles, root, signature, then the compare-and-swap on the size.
+    # 3. Bundles, tiles, root, signature, then the compare-and-swap on the size, from
+    #    the checkpoint just read (under the lock, in the swap's transaction).
     return integrate(
-        storage, entries, ctx.log_signer, ctx.log_origin, first_index=size, last=ctx.log_edge
+        storage,
+        entries,
+        ctx.log_signer,
+        ctx.log_origin,
+        first_index=size,
+        last=ctx.log_edge,
+        committed=signed,
     )
 
 
@@ -90,9 +104,11 @@ def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) 
     transaction commits, every entry is durable AND under a signed checkpoint, for one
     commit instead of one per entry plus the sequencer's. The entries are stored
     already numbered (one INSERT) and integrated from the bytes in hand, through
-    the sequencer's own ``integrate``; nothing is read back. A crash at any step before
-    the caller commits leaves the log, the pending entries and the caller's other
-    changes exactly as they were: nothing was acknowledged, nothing is half-written.
+    the sequencer's own ``integrate``; nothing is read back. On PostgreSQL the entries,
+    bundles, tiles and the swap go in ONE statement (``store.held_writes``): every
+    statement is a round trip in which the writer gives the GIL away. A crash at any
+    step before the caller commits leaves the log, the pending entries and the caller's
+    other changes exactly as they were: nothing was acknowledged, nothing is half-written.
     """
     # 1. The sequencer's lock (SQLite: the transaction's BEGIN IMMEDIATE already is),
     #    so the background sequencer never runs between our reading the tree size and
@@ -100,21 +116,33 @@ def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) 
     lock_sequencer(uow)
     # 2. Entries still pending were appended before ours: they go first, integrated by
     #    the sequencer's steps in this same transaction, so the log keeps append order.
-    #    (Usually there are none: asking costs one indexed look-up, numbering nothing
-    #    cost several statements, per batch.)
-    while uow.log.has_pending() and _integrate_pending(ctx, uow, BATCH) is not None:
-        pass
-    storage = _storage(ctx, uow)
-    size = _size(storage.read_checkpoint())
+    #    (Usually there are none: asking costs nothing more than reading the checkpoint,
+    #    in the same statement; numbering nothing cost several statements, per batch.)
+    held = HeldWrites.on(uow.connection)  # PostgreSQL: steps 3 and 4 in one statement
+    storage = _storage(ctx, uow, held)
+    signed, pending = storage.read_checkpoint_and_pending()
+    while pending and _integrate_numbered(ctx, uow, storage, BATCH) is not None:
+        signed, pending = storage.read_checkpoint_and_pending()
+    size = _size(signed)
     # 3. Our entries, numbered from the tree size (the unique index on log_index
     #    refuses any index given twice).
-    uow.log.append_many(entries, ctx.now(), first_index=size)
+    uow.log.append_many(entries, ctx.now(), first_index=size, held=held)
     # 4. Bundles, tiles, root, signature and the compare-and-swap, from the entries in
-    #    hand. The caller's commit makes the checkpoint and its entries visible together.
+    #    hand and the checkpoint read at step 2 (under the lock, in this transaction).
+    #    The caller's commit makes the checkpoint and its entries visible together.
     batch = [entry.entry for entry in entries]
-    return integrate(
-        storage, batch, ctx.log_signer, ctx.log_origin, first_index=size, last=ctx.log_edge
+    integrated = integrate(
+        storage,
+        batch,
+        ctx.log_signer,
+        ctx.log_origin,
+        first_index=size,
+        last=ctx.log_edge,
+        committed=signed,
     )
+    if held is not None:  # sent with the swap, unless there was nothing to swap
+        held.send()
+    return integrated
 
 
 def lock_sequencer(uow: UnitOfWork) -> None:
@@ -123,8 +151,8 @@ def lock_sequencer(uow: UnitOfWork) -> None:
         uow.connection.execute(text("SELECT pg_advisory_xact_lock(7366227)"))
 
 
-def _storage(ctx: Context, uow: UnitOfWork) -> SqlLogStorage:
-    return SqlLogStorage(uow.connection, ctx.log_origin, ctx.now())
+def _storage(ctx: Context, uow: UnitOfWork, held: HeldWrites | None = None) -> SqlLogStorage:
+    return SqlLogStorage(uow.connection, ctx.log_origin, ctx.now(), held)
 
 
 def _size(signed: bytes | None) -> int:

@@ -188,3 +188,24 @@ def test_tiles_and_bundles_are_widened_never_rewritten(api_ctx: Context) -> None
                 )
         assert storage.read_tile(TileId(0, 7, 5)) == b"".join(hashes)
         assert storage.read_bundle(BundleId(7, 5)) == b"".join(entries)
+
+
+def test_the_checkpoint_and_whether_entries_are_pending_are_read_together(
+    api_ctx: Context, declaration: TransitDeclaration
+) -> None:
+    """``append_batch``'s first read: the checkpoint (None before the first) and whether
+    any entry waits for the sequencer, in one statement."""
+
+    def state() -> tuple[bytes | None, bool]:
+        with api_ctx.unit_of_work() as uow:
+            return SqlLogStorage(
+                uow.connection, api_ctx.log_origin, api_ctx.now()
+            ).read_checkpoint_and_pending()
+
+    assert state() == (None, False)
+    services.lodge(api_ctx, replace(declaration, lrn="P-0"), _holder(declaration))
+    assert state() == (None, True)
+    log_service.integrate_all(api_ctx)
+    assert state() == (log_service.signed_checkpoint(api_ctx), False)
+    services.lodge(api_ctx, replace(declaration, lrn="P-1"), _holder(declaration))
+    assert state() == (log_service.signed_checkpoint(api_ctx), True)

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from enum import Enum
+from typing import Literal, Protocol
 
 from corridor.ledger.checkpoint import Checkpoint, CheckpointError, parse_checkpoint
 from corridor.ledger.edge import LastEdge, TreeEdge, edge_from_tiles, grow
@@ -84,6 +85,14 @@ class LogStorage(Protocol):
         ...
 
 
+class _Unread(Enum):
+    UNREAD = "unread"
+
+
+UNREAD: Literal[_Unread.UNREAD] = _Unread.UNREAD
+"""``integrate``'s default: the committed checkpoint is read from the storage."""
+
+
 @dataclass(frozen=True)
 class Integrated:
     """The outcome of ``integrate``: the committed checkpoint after the batch."""
@@ -101,6 +110,7 @@ def integrate(
     *,
     first_index: int,
     last: LastEdge | None = None,
+    committed: bytes | Literal[_Unread.UNREAD] | None = UNREAD,
 ) -> Integrated:
     """Append ``new_entries``, numbered from ``first_index``, and commit a checkpoint.
 
@@ -108,6 +118,8 @@ def integrate(
     caller re-runs the same batch after any failure. Raises LogConflictError on a gap or
     a mismatch, CheckpointRaceError if another writer committed meanwhile. ``last``: the
     edge of the tree this writer committed last (``ledger.edge``), kept up to date here.
+    ``committed``: the signed checkpoint (None: none yet) as the caller just read it from
+    ``storage``, in the same transaction as the swap, instead of reading it again here.
     """
     if any(len(entry) > MAX_ENTRY_SIZE for entry in new_entries):
         raise ValueError(f"log entries are at most {MAX_ENTRY_SIZE} bytes")
@@ -115,7 +127,7 @@ def integrate(
     #    one ``last`` kept if the checkpoint names its size and root, else read from the
     #    stored tiles and checked to give that root. Nothing is written; a crash here
     #    leaves nothing behind.
-    signed = storage.read_checkpoint()
+    signed = storage.read_checkpoint() if committed is UNREAD else committed
     current = _committed(signed, origin)
     edge = _edge(storage, current, last)
     todo = _not_yet_logged(storage, current.size, new_entries, first_index)

@@ -61,10 +61,18 @@ class DriverInsert:
             if rows:
                 connection.exec_driver_sql(self._head + self._marks, list(rows))
             return
+        for sql, parameters in self.statements(rows):
+            connection.exec_driver_sql(sql, parameters)
+
+    def statements(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[str, tuple[Any, ...]]]:
+        """The multi-row INSERTs of ``rows`` (one per ``MOST_PARAMETERS``) and their
+        parameters, for a driver with positional parameters of its own (PostgreSQL)."""
+        made = []
         for start in range(0, len(rows), self._per_statement):
             chunk = rows[start : start + self._per_statement]
             sql = self._head + ", ".join([self._marks] * len(chunk))
-            connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
+            made.append((sql, tuple(chain.from_iterable(chunk))))
+        return made
 
 
 def bind_processor(column: Any, dialect: Dialect) -> Callable[[Any], Any]:

@@ -10,16 +10,17 @@ version is its prefix, so serving ``.p/W`` reads a prefix.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, exists, func, insert, select, update
 
 from corridor.ledger.log import LogCorruptionError
 from corridor.ledger.tiles import BundleId, TileId
 from corridor.store.driver_rows import DriverInsert, bind_processor
+from corridor.store.held_writes import HeldWrites, Returned
 from corridor.store.tables import log_bundles, log_checkpoint, log_entries, log_tiles
 
 HASH_SIZE = 32
@@ -68,6 +69,9 @@ _BUNDLE_EXTEND = (
     .values(width=bindparam("new_width"), data=bindparam("new_data"))
 )
 _CHECKPOINT = select(log_checkpoint.c.signed).where(log_checkpoint.c.origin == bindparam("of"))
+_CHECKPOINT_AND_PENDING = select(
+    _CHECKPOINT.scalar_subquery(), exists().where(log_entries.c.log_index.is_(None))
+)
 _CHECKPOINT_INSERT = insert(log_checkpoint)
 _CHECKPOINT_SWAP = (
     update(log_checkpoint)
@@ -76,11 +80,43 @@ _CHECKPOINT_SWAP = (
 )
 
 
+# The same writes held for PostgreSQL (``HeldWrites``): an upsert that inserts a new row
+# or widens a narrower one as the statements above do, and returns the row it wrote; a
+# row as wide or wider returns nothing, and is checked as above once the writes are sent.
+_HELD_TILE = (
+    "INSERT INTO log_tiles (level, tile_index, width, data) VALUES (%s, %s, %s, %s)"
+    " ON CONFLICT (level, tile_index) DO UPDATE SET width = excluded.width,"
+    " data = excluded.data WHERE log_tiles.width < excluded.width"
+    " AND substr(excluded.data, 1, length(log_tiles.data)) = log_tiles.data"
+)
+_HELD_BUNDLE = (
+    "INSERT INTO log_bundles (bundle_index, width, data) VALUES (%s, %s, %s)"
+    " ON CONFLICT (bundle_index) DO UPDATE SET width = excluded.width,"
+    " data = excluded.data WHERE log_bundles.width < excluded.width"
+)
+_HELD_SWAP = (
+    "UPDATE log_checkpoint SET size = %s, signed = %s, updated_at = %s"
+    " WHERE origin = %s AND size = %s"
+)
+_HELD_FIRST = (
+    "INSERT INTO log_checkpoint (origin, size, signed, updated_at) VALUES (%s, %s, %s, %s)"
+    " ON CONFLICT (origin) DO NOTHING"
+)
+
+
 class SqlLogStorage:
-    def __init__(self, connection: Connection, origin: str, now: datetime) -> None:
+    """The log in the caller's transaction. With ``held`` (PostgreSQL), tiles and bundles
+    are written together with the checkpoint's swap, in ONE statement (``HeldWrites``)
+    that also carries whatever else the transaction held before (the batch's entries):
+    every write is in place, or the statement failed, when ``swap_checkpoint`` returns."""
+
+    def __init__(
+        self, connection: Connection, origin: str, now: datetime, held: HeldWrites | None = None
+    ) -> None:
         self._connection = connection
         self._origin = origin
         self._now = now
+        self._held = held
 
     def read_tile(self, tile: TileId) -> bytes | None:
         return _prefix(self._stored_tile(tile), tile.width * HASH_SIZE)
@@ -92,24 +128,36 @@ class SqlLogStorage:
         that widens only a narrower row whose hashes the new data begins with; the
         other cases (no row yet, a row as wide or wider, other hashes) are decided on
         the row read back."""
+        if self._held is not None:
+            then = _unless_returned(lambda: self._check_tile_kept(tile, data))
+            values = (tile.level, tile.index, tile.width, data)
+            self._held.hold(_HELD_TILE, values, ("level", "tile_index"), then)
+            return
         widened = {"new_width": tile.width, "new_data": data}
         extend = {"on": tile.level, "at": tile.index, **widened}
         if self._connection.execute(_TILE_EXTEND, extend).rowcount == 1:
             return
-        stored = self._stored_tile(tile)
-        if stored is None:
+        if self._stored_tile(tile) is None:
             row = {"level": tile.level, "tile_index": tile.index, "width": tile.width}
             self._connection.execute(_TILE_INSERT, {**row, "data": data})
-        elif not stored.startswith(data):  # as wide or wider: it must begin with data
+        else:
+            self._check_tile_kept(tile, data)
+
+    def _check_tile_kept(self, tile: TileId, data: bytes) -> None:
+        """A stored tile as wide or wider than ``data`` must begin with it."""
+        stored = self._stored_tile(tile)
+        if stored is None or not stored.startswith(data):
             raise LogCorruptionError(f"tile {tile} would be rewritten with other hashes")
 
     def _stored_tile(self, tile: TileId) -> bytes | None:
         """The widest version of the tile written so far, whatever width is asked."""
+        self._send_held()
         key = {"level": tile.level, "tile_index": tile.index}
         data = self._connection.execute(_TILE_DATA, key).scalar()
         return None if data is None else bytes(data)
 
     def read_bundle(self, bundle: BundleId) -> bytes | None:
+        self._send_held()
         row = self._connection.execute(_BUNDLE_ROW, {"at": bundle.index}).first()
         if row is None or row.width < bundle.width:
             return None
@@ -118,6 +166,11 @@ class SqlLogStorage:
     def write_bundle(self, bundle: BundleId, data: bytes) -> None:
         """Insert a new bundle or widen a stored one (one UPDATE, the usual write); a
         row as wide or wider must already begin with these entries."""
+        if self._held is not None:
+            then = _unless_returned(lambda: self._check_bundle_kept(bundle, data))
+            values = (bundle.index, bundle.width, data)
+            self._held.hold(_HELD_BUNDLE, values, ("bundle_index", "width"), then)
+            return
         extend = {"at": bundle.index, "new_width": bundle.width, "new_data": data}
         if self._connection.execute(_BUNDLE_EXTEND, extend).rowcount == 1:
             return
@@ -125,14 +178,31 @@ class SqlLogStorage:
         if stored_width is None:
             row = {"bundle_index": bundle.index, "width": bundle.width, "data": data}
             self._connection.execute(_BUNDLE_INSERT, row)
-        elif self.read_bundle(bundle) != data:
+        else:
+            self._check_bundle_kept(bundle, data)
+
+    def _check_bundle_kept(self, bundle: BundleId, data: bytes) -> None:
+        """A stored bundle as wide or wider than ``bundle`` must begin with its entries."""
+        if self.read_bundle(bundle) != data:
             raise LogCorruptionError(f"entry bundle {bundle} would be rewritten with other entries")
 
     def read_checkpoint(self) -> bytes | None:
+        self._send_held()
         value = self._connection.execute(_CHECKPOINT, {"of": self._origin}).scalar()
         return None if value is None else bytes(value)
 
+    def read_checkpoint_and_pending(self) -> tuple[bytes | None, bool]:
+        """The checkpoint, and whether any entry waits to be numbered, in one statement
+        (``LogEntryRepository.has_pending``)."""
+        self._send_held()
+        signed, pending = self._connection.execute(
+            _CHECKPOINT_AND_PENDING, {"of": self._origin}
+        ).one()
+        return None if signed is None else bytes(signed), bool(pending)
+
     def swap_checkpoint(self, expected_size: int | None, new_size: int, signed: bytes) -> bool:
+        if self._held is not None:
+            return self._held_swap(self._held, expected_size, new_size, signed)
         if expected_size is None:
             exists = self.read_checkpoint() is not None
             if not exists:
@@ -142,6 +212,38 @@ class SqlLogStorage:
         swap = {"of": self._origin, "old": expected_size, "new_size": new_size}
         values = {**swap, "new_signed": signed, "at": self._now}
         return self._connection.execute(_CHECKPOINT_SWAP, values).rowcount == 1
+
+    def _held_swap(
+        self, held: HeldWrites, expected_size: int | None, new_size: int, signed: bytes
+    ) -> bool:
+        """The swap, sent with every write held before it in one statement; the rows
+        each returned are checked (tiles, bundles: ``write_tile``'s rule) first."""
+        at = bind_processor(log_checkpoint.c.updated_at, self._connection.dialect)(self._now)
+        swapped: list[bool] = []
+        if expected_size is None:  # the first checkpoint: inserted if there is none
+            row: tuple[Any, ...] = (self._origin, new_size, signed, at)
+            held.hold(_HELD_FIRST, row, ("size", "0"), lambda rows: swapped.append(bool(rows)))
+        else:
+            row = (new_size, signed, at, self._origin, expected_size)
+            held.hold(_HELD_SWAP, row, ("size", "0"), lambda rows: swapped.append(bool(rows)))
+        held.send()
+        return swapped == [True]
+
+    def _send_held(self) -> None:
+        """Writes held are sent before anything is read (integration reads before it
+        writes: this sends nothing in the usual order)."""
+        if self._held is not None and self._held.holding:
+            self._held.send()
+
+
+def _unless_returned(check: Callable[[], None]) -> Callable[[Returned], None]:
+    """Run ``check`` on a held write that returned no row (it wrote nothing)."""
+
+    def then(rows: Returned) -> None:
+        if not rows:
+            check()
+
+    return then
 
 
 def _prefix(data: bytes | None, length: int) -> bytes | None:
@@ -168,9 +270,14 @@ class LogEntryRepository:
         self.append_many([entry], at)
 
     def append_many(
-        self, entries: Sequence[StoredEntry], at: datetime, first_index: int | None = None
+        self,
+        entries: Sequence[StoredEntry],
+        at: datetime,
+        first_index: int | None = None,
+        held: HeldWrites | None = None,
     ) -> None:
-        """Store ``entries`` in one INSERT: pending, or numbered from ``first_index``.
+        """Store ``entries`` in one INSERT: pending, or numbered from ``first_index``;
+        with ``held``, the INSERT is held to go with the log's swap (``SqlLogStorage``).
 
         The rows go to the driver as they are (``DriverInsert``, the payload encoded
         here once, the time converted once for the whole batch): SQLAlchemy's per-row
@@ -193,7 +300,11 @@ class LogEntryRepository:
             for n, entry in enumerate(entries)
         ]
         as_given = DriverInsert(log_entries, _ENTRY_COLUMNS, dialect, encoded=_ENTRY_COLUMNS)
-        as_given.execute(self._connection, rows)
+        if held is None:
+            as_given.execute(self._connection, rows)
+            return
+        for sql, parameters in as_given.statements(rows):
+            held.hold(sql, parameters)
 
     def number_pending(self, limit: int) -> int:
         """Give the next ``limit`` pending entries contiguous indexes after the highest, in
