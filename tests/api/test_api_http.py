@@ -283,6 +283,79 @@ def test_log_lines_are_written_in_order_by_a_thread_of_their_own() -> None:
     assert len(lines) == 201 and stream.writers == {"corridor-log-lines"}
 
 
+def test_the_access_line_written_directly_is_the_line_logging_writes(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    """Under ``corridor serve``'s logging (``configure_logging``) the access line goes
+    straight to its handler; with anything else listening (here a filter) it goes
+    through ``logging``. The same line either way, but for its time and duration."""
+    from corridor.api.observability import (
+        BackgroundLines,
+        JsonLines,
+        _sole_json_lines,
+        access_log,
+    )
+
+    stream = _RecordingStream()
+    handler = BackgroundLines(stream)
+    handler.setFormatter(JsonLines())
+    logger = logging.getLogger("corridor")
+    kept = logger.handlers[:], logger.level, logger.propagate
+    logger.handlers[:], logger.propagate = [handler], False
+    logger.setLevel(logging.INFO)
+    headers = bearer(tokens["carrier_a"], **{"X-Request-ID": 'req-"8"\\'})
+    try:
+        assert _sole_json_lines(access_log) is handler
+        client.post("/movements", json=declaration_json(lrn="L-1"), headers=headers)
+        access_log.addFilter(lambda record: True)
+        assert _sole_json_lines(access_log) is None
+        client.post("/movements", json=declaration_json(lrn="L-1"), headers=headers)
+        access_log.filters.clear()
+        client.get("/nowhere")  # no principal, unmatched
+        handler.flush()
+    finally:
+        access_log.filters.clear()
+        logger.handlers[:], logger.level, logger.propagate = kept
+    direct, through, anonymous = stream.getvalue().splitlines()
+    assert json.loads(direct)["status"] == 201 and json.loads(through)["status"] == 200
+
+    def timeless(line: str) -> dict[str, Any]:
+        return dict(json.loads(line), ts="", duration_ms=0, status=0)
+
+    assert list(json.loads(direct)) == list(json.loads(through))
+    assert timeless(direct) == timeless(through)
+    assert '"request_id": "req-\\"8\\"\\\\"' in direct  # escaped as json.dumps escapes
+    assert json.loads(anonymous)["principal"] is None and '"route": "unmatched"' in anonymous
+    fields = {"n": None, "f": 1.5}
+    record = logging.makeLogRecord(
+        {
+            "name": "corridor.x",
+            "msg": "hé %s",
+            "args": ("1",),
+            "levelname": "INFO",
+            "fields": fields,
+        }
+    )
+    assert JsonLines().format(record) == json.dumps({
+        "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+        "level": "info", "logger": "corridor.x", "message": "hé 1", "n": None, "f": 1.5,
+    }, ensure_ascii=False)  # fmt: skip
+
+
+def test_the_request_id_header_replaces_any_the_answer_had() -> None:
+    from starlette.datastructures import MutableHeaders
+
+    from corridor.api.observability import _set_header
+
+    twice = [(b"a", b"1"), (b"x-request-id", b"1"), (b"b", b"2"), (b"x-request-id", b"2")]
+    for headers in ([], [(b"a", b"1")], [(b"x-request-id", b"old"), (b"a", b"1")], twice):
+        ours: dict[str, Any] = {"headers": tuple(headers)}
+        theirs: dict[str, Any] = {"headers": tuple(headers)}
+        _set_header(ours, b"x-request-id", b"new")
+        MutableHeaders(scope=theirs)["x-request-id"] = "new"
+        assert ours == theirs and isinstance(ours["headers"], list)
+
+
 def test_a_token_revoked_elsewhere_stops_working_within_the_remembered_time(
     client: TestClient, api_ctx: Context, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

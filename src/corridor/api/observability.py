@@ -24,7 +24,6 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor import services
@@ -106,34 +105,78 @@ class ObservabilityMiddleware:
             return
         started = time.perf_counter()
         request_id = _request_id(scope)
-        status = {"code": 500}
+        status = 500
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-                MutableHeaders(scope=message)["x-request-id"] = request_id
+                status = message["status"]
+                _set_header(message, b"x-request-id", request_id.encode("latin-1"))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            self._record(scope, status["code"], time.perf_counter() - started, request_id)
+            self._record(scope, status, time.perf_counter() - started, request_id)
 
     def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
         route = getattr(scope.get("route"), "path", None) or "unmatched"
         method = scope["method"]
         self.metrics.record(method, route, status, seconds)
+        if not access_log.isEnabledFor(logging.INFO):
+            return  # (under --log-level warning: no line, so no fields to gather)
         principal = scope.get("state", {}).get("principal")
-        access_log.info(
-            "request",
-            extra={"fields": {
-                "method": method, "path": scope["path"], "route": route, "status": status,
-                "duration_ms": round(seconds * 1000, 3),
-                "principal": principal.id if principal else None,
-                "role": str(principal.role) if principal else None, "request_id": request_id,
-                "pid": os.getpid(),
-            }},
-        )  # fmt: skip
+        fields = {
+            "method": method, "path": scope["path"], "route": route, "status": status,
+            "duration_ms": round(seconds * 1000, 3),
+            "principal": principal.id if principal else None,
+            "role": str(principal.role) if principal else None, "request_id": request_id,
+            "pid": os.getpid(),
+        }  # fmt: skip
+        handler = _sole_json_lines(access_log)
+        if handler is None:
+            access_log.info("request", extra={"fields": fields})
+        else:  # the same line, without a LogRecord's making and handling
+            line = JsonLines.line(time.time(), "info", access_log.name, "request", fields)
+            handler.write_line(line)
+
+
+def _set_header(message: Message, name: bytes, value: bytes) -> None:
+    """``MutableHeaders(scope=message)[name] = value``, without the object: the first
+    ``name`` header takes ``value``, any others go; none, and it is appended."""
+    headers = message["headers"] = list(message["headers"])
+    found = [index for index, (key, _) in enumerate(headers) if key == name]
+    for index in reversed(found[1:]):
+        del headers[index]
+    if found:
+        headers[found[0]] = (name, value)
+    else:
+        headers.append((name, value))
+
+
+def _sole_json_lines(logger: logging.Logger) -> BackgroundLines | None:
+    """The one handler an INFO record of ``logger`` would reach, if it is corridor's own
+    (``configure_logging``: a ``BackgroundLines`` writing ``JsonLines``) and nothing
+    else would see the record (no filter, no other handler); otherwise ``None``, and
+    the record goes through ``logging`` as any other. Walks as ``Logger.callHandlers``."""
+    if logger.filters:
+        return None
+    found: BackgroundLines | None = None
+    current: logging.Logger | None = logger
+    while current is not None:
+        for handler in current.handlers:
+            if found is not None or type(handler) is not BackgroundLines:
+                return None
+            found = handler
+        current = current.parent if current.propagate else None
+    if (
+        found is None
+        or found.filters
+        or found.level > logging.INFO
+        or type(found.formatter) is not JsonLines
+    ):
+        return None
+    return found
 
 
 def _request_id(scope: Scope) -> str:
@@ -152,16 +195,26 @@ class JsonLines(logging.Formatter):
     """One JSON object per line: time, level, logger, message, and the record's fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        if not record.exc_info:
+            return self.line(record.created, record.levelname.lower(), record.name,
+                             record.getMessage(), getattr(record, "fields", {}))  # fmt: skip
         line: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
             **getattr(record, "fields", {}),
+            "exception": self.formatException(record.exc_info),
         }
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
         return _LINE.encode(line)
+
+    @staticmethod
+    def line(created: float, level: str, logger: str, message: str, fields: Any) -> str:
+        """The line of a record without an exception (``format``), from its parts."""
+        return _LINE.encode({
+            "ts": datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds"),
+            "level": level, "logger": logger, "message": message, **fields,
+        })  # fmt: skip
 
 
 _LINE = json.JSONEncoder(ensure_ascii=False, default=str)  # json.dumps's, made once
@@ -190,7 +243,16 @@ class BackgroundLines(logging.StreamHandler[TextIO]):
         except Exception:
             self.handleError(record)
             return
-        if self._writer is None or not self._writer.is_alive():  # (under the handler's lock)
+        self._start_writer()  # (under the handler's lock)
+
+    def write_line(self, line: str) -> None:
+        """Queue a line formatted already, as ``emit`` queues a record's."""
+        with self.lock:  # type: ignore[union-attr]
+            self._queued.put(line + self.terminator)
+            self._start_writer()
+
+    def _start_writer(self) -> None:
+        if self._writer is None or not self._writer.is_alive():
             self._writer = threading.Thread(
                 target=self._write, name="corridor-log-lines", daemon=True
             )
