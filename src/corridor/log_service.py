@@ -112,15 +112,16 @@ def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) 
     """
     # 1. The sequencer's lock (SQLite: the transaction's BEGIN IMMEDIATE already is),
     #    so the background sequencer never runs between our reading the tree size and
-    #    our swap; the swap's compare-and-swap on the size would refuse it anyway.
-    lock_sequencer(uow)
+    #    our swap; the swap's compare-and-swap on the size would refuse it anyway. It is
+    #    taken in the same round trip as step 2's read, which runs after it.
     # 2. Entries still pending were appended before ours: they go first, integrated by
     #    the sequencer's steps in this same transaction, so the log keeps append order.
     #    (Usually there are none: asking costs nothing more than reading the checkpoint,
-    #    in the same statement; numbering nothing cost several statements, per batch.)
+    #    in the same statement, sent with the lock's; numbering nothing cost several
+    #    statements, per batch.)
     held = HeldWrites.on(uow.connection)  # PostgreSQL: steps 3 and 4 in one statement
     storage = _storage(ctx, uow, held)
-    signed, pending = storage.read_checkpoint_and_pending()
+    signed, pending = storage.read_checkpoint_and_pending(after=_sequencer_lock(uow))
     while pending and _integrate_numbered(ctx, uow, storage, BATCH) is not None:
         signed, pending = storage.read_checkpoint_and_pending()
     size = _size(signed)
@@ -147,8 +148,17 @@ def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) 
 
 def lock_sequencer(uow: UnitOfWork) -> None:
     """One sequencer at a time on PostgreSQL (SQLite's BEGIN IMMEDIATE already is)."""
-    if uow.connection.dialect.name == "postgresql":
-        uow.connection.execute(text("SELECT pg_advisory_xact_lock(7366227)"))
+    lock = _sequencer_lock(uow)
+    if lock is not None:
+        uow.connection.execute(text(lock))
+
+
+def _sequencer_lock(uow: UnitOfWork) -> str | None:
+    """The statement that takes the sequencer's lock, None where there is none to take."""
+    return _SEQUENCER_LOCK if uow.connection.dialect.name == "postgresql" else None
+
+
+_SEQUENCER_LOCK = "SELECT pg_advisory_xact_lock(7366227)"
 
 
 def _storage(ctx: Context, uow: UnitOfWork, held: HeldWrites | None = None) -> SqlLogStorage:

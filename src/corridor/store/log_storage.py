@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from psycopg import sql as psycopg_sql
 from sqlalchemy import Connection, bindparam, exists, func, insert, select, update
 
 from corridor.ledger.log import LogCorruptionError
@@ -72,6 +73,11 @@ _CHECKPOINT = select(log_checkpoint.c.signed).where(log_checkpoint.c.origin == b
 _CHECKPOINT_AND_PENDING = select(
     _CHECKPOINT.scalar_subquery(), exists().where(log_entries.c.log_index.is_(None))
 )
+_CHECKPOINT_AND_PENDING_AFTER = (
+    "{after}; SELECT (SELECT signed FROM log_checkpoint WHERE origin = {origin}),"
+    " EXISTS (SELECT 1 FROM log_entries WHERE log_index IS NULL)"
+)
+"""The same read after another statement, in one simple query (PostgreSQL)."""
 _CHECKPOINT_INSERT = insert(log_checkpoint)
 _CHECKPOINT_SWAP = (
     update(log_checkpoint)
@@ -191,14 +197,35 @@ class SqlLogStorage:
         value = self._connection.execute(_CHECKPOINT, {"of": self._origin}).scalar()
         return None if value is None else bytes(value)
 
-    def read_checkpoint_and_pending(self) -> tuple[bytes | None, bool]:
+    def read_checkpoint_and_pending(self, after: str | None = None) -> tuple[bytes | None, bool]:
         """The checkpoint, and whether any entry waits to be numbered, in one statement
-        (``LogEntryRepository.has_pending``)."""
+        (``LogEntryRepository.has_pending``).
+
+        ``after`` (PostgreSQL): a statement with no parameters, such as taking a lock,
+        sent first in the same round trip. PostgreSQL runs the statements of one simple
+        query in turn, each on a snapshot taken as it starts (READ COMMITTED), so the
+        read sees whatever was committed while ``after`` waited for its lock."""
         self._send_held()
-        signed, pending = self._connection.execute(
-            _CHECKPOINT_AND_PENDING, {"of": self._origin}
-        ).one()
+        if after is None:
+            read = self._connection.execute(_CHECKPOINT_AND_PENDING, {"of": self._origin})
+            signed, pending = read.one()
+        else:
+            signed, pending = self._read_after(after)
         return None if signed is None else bytes(signed), bool(pending)
+
+    def _read_after(self, after: str) -> tuple[Any, Any]:
+        origin = psycopg_sql.Literal(self._origin)
+        quoted = origin.as_string(self._connection.connection.driver_connection)
+        read = _CHECKPOINT_AND_PENDING_AFTER.format(after=after, origin=quoted.replace("%", "%%"))
+        result = self._connection.exec_driver_sql(read)
+        try:
+            cursor = result.cursor
+            row = cursor.fetchone() if cursor.nextset() else None
+        finally:
+            result.close()
+        if row is None:
+            raise LogCorruptionError("the checkpoint was not read")
+        return row[0], row[1]
 
     def swap_checkpoint(self, expected_size: int | None, new_size: int, signed: bytes) -> bool:
         if self._held is not None:
