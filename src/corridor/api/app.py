@@ -17,11 +17,10 @@ from fastapi.openapi.utils import get_openapi
 
 import corridor
 from corridor import reading
-from corridor.api import problems
+from corridor.api import problems, routes
 from corridor.api.group_commit import GroupCommit
 from corridor.api.idempotency import IdempotencyMiddleware
 from corridor.api.observability import Metrics, ObservabilityMiddleware, configure_logging
-from corridor.api.routes import ROUTERS
 from corridor.api.routes.movements import lodging_answer
 from corridor.api.routes.screening import RISK
 from corridor.bootstrap import Context, bootstrap
@@ -49,8 +48,7 @@ def create_app(ctx: Context | None = None) -> FastAPI:
         app.state.ctx = ctx
     app.state.metrics = Metrics(lambda: app.state.ctx)
     app.state.lodgings = lodging_group_commit(app)
-    for router in ROUTERS:
-        app.include_router(router)
+    routes.install(app)  # POST /movements, then every router of ``routes.ROUTERS``
     app.include_router(web_router())  # the web pages under /ui, and the document PDF
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware, in_transaction=("/movements",))

@@ -1,11 +1,13 @@
 """Every router of the API, in the order they appear in the OpenAPI document.
 
 To add a resource, write its router in a module here and append it to ``ROUTERS``.
+``install`` gives an app the API's routes: POST /movements, the hottest, as a route of
+the app's own (``movements.add_lodging_route``), then every router of ``ROUTERS``.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
 from corridor.api.routes import (
     actions,
@@ -30,3 +32,10 @@ ROUTERS: list[APIRouter] = [
     system.router,
     log.router,
 ]
+
+
+def install(app: FastAPI) -> None:
+    """The API's routes, in the order of the OpenAPI document (POST /movements first)."""
+    movements.add_lodging_route(app.router)
+    for router in ROUTERS:
+        app.include_router(router)
