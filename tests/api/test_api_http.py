@@ -436,3 +436,22 @@ def test_an_overridden_dependency_is_honoured_by_lodging(
         app.dependency_overrides.clear()
     assert answer.status_code == 201, answer.text
     assert _problem(client.post("/movements", json=declaration_json()), 401, "unauthenticated")
+
+
+def test_fastapis_own_telemetry_is_off_only_without_opentelemetrys_sdk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without OpenTelemetry's SDK nothing can be recorded: FastAPI is told so, and no
+    longer asks on every request. With it, FastAPI's defaults stand."""
+    import importlib.util
+
+    from corridor.api.app import create_app, native_telemetry
+
+    sdk: dict[str, object | None] = {"opentelemetry.sdk": None}
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: sdk[name])
+    app: Any = create_app()
+    assert native_telemetry() == {"tracing": False, "metrics": False, "logs": False}
+    assert not app._native_telemetry.enabled() and not app._telemetry["tracing"]
+    sdk["opentelemetry.sdk"] = object()
+    assert native_telemetry() is None
+    assert create_app()._telemetry["tracing"] is True  # type: ignore[attr-defined]
