@@ -240,8 +240,9 @@ def _corridor(url: str, workers: int, args: argparse.Namespace) -> Result:
     ctx.close()
     port = _free_port()
     corridor = str(Path(sys.executable).with_name("corridor"))
+    # at its default log level, as deployed: one JSON line a request
     command = [corridor, "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+               "--workers", str(workers)]  # fmt: skip
     backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
     with _server(command, port, dict(os.environ)) as server:
         return _measure(f"corridor, {backend}", server, token, workers, args)
@@ -335,8 +336,9 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
         f"{args.load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end (the box is "
         f"shared with other jobs), Python {platform.python_version()}. Each server runs on "
         f"127.0.0.1 with {workers} worker processes in turn (`corridor serve --workers W`, "
-        "whose supervisor also runs the log's sequencer; the bare endpoint is served by the "
-        "same code, `corridor.api.serving`). "
+        "whose supervisor also runs the log's sequencer; at its default log level, which "
+        "writes one JSON line a request; the bare endpoint is served by the same code, "
+        "`corridor.api.serving`, and logs nothing). "
         f"{args.concurrency} concurrent keep-alive connections (a minimal asyncio HTTP/1.1 "
         "client, in one process on the same box, so it takes its share of the cores) lodge "
         f"{args.movements:,} distinct declarations (the example, each with its own LRN and "
