@@ -7,17 +7,24 @@ convert it for that column (``DriverInsert.row``), and the rows go to the driver
 statement. On PostgreSQL a multi-row INSERT: one message, one round trip (psycopg's
 executemany pipelines a Bind and an Execute per row, which for a group's movements,
 itineraries and events cost 200 us of CPU and 520 us of time per lodging against 150
-and 420 in groups of 16, 360/840 against 230/570 in groups of 4). On SQLite the
-driver's executemany of the one-row INSERT, whose loop in C was a little cheaper than
-a multi-row statement (79 against 89 us per lodging in groups of 16).
+and 420 in groups of 16, 360/840 against 230/570 in groups of 4), its parameters
+written as PostgreSQL's own ``$1, $2, ...`` and executed by a psycopg ``RawCursor``:
+psycopg parses a statement's ``%s`` into those again on every execution when the
+statement is long (it caches only short ones), 3-4 us a parameter, 30 of them a
+lodging. On SQLite the driver's executemany of the one-row INSERT, whose loop in C was
+a little cheaper than a multi-row statement (79 against 89 us per lodging in groups of
+16).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
+from psycopg import RawCursor
 from sqlalchemy import Connection, Dialect, Table
 
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
@@ -43,6 +50,7 @@ class DriverInsert:
             raise ValueError(f"no positional parameters for the driver's {dialect.paramstyle!r}")
         self._head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
         self._marks = f"({', '.join([_PLACEHOLDERS[dialect.paramstyle]] * len(columns))})"
+        self._width = len(columns)
         self._per_statement = max(1, MOST_PARAMETERS // len(columns))
         self._converters = [
             (name, _identity if name in encoded else bind_processor(table.c[name], dialect))
@@ -61,8 +69,11 @@ class DriverInsert:
             if rows:
                 connection.exec_driver_sql(self._head + self._marks, list(rows))
             return
-        for sql, parameters in self.statements(rows):
-            connection.exec_driver_sql(sql, parameters)
+        for start in range(0, len(rows), self._per_statement):
+            chunk = rows[start : start + self._per_statement]
+            sql = self._head + numbered_rows(len(chunk), self._width)
+            with raw_parameters(connection):
+                connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
 
     def statements(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[str, tuple[Any, ...]]]:
         """The multi-row INSERTs of ``rows`` (one per ``MOST_PARAMETERS``) and their
@@ -73,6 +84,31 @@ class DriverInsert:
             sql = self._head + ", ".join([self._marks] * len(chunk))
             made.append((sql, tuple(chain.from_iterable(chunk))))
         return made
+
+
+@lru_cache(maxsize=1024)
+def numbered_rows(rows: int, width: int, first: int = 1) -> str:
+    """``rows`` rows of ``width`` PostgreSQL parameters numbered from ``first``:
+    ``($1, $2), ($3, $4)``."""
+    marks = [f"${number}" for number in range(first, first + rows * width)]
+    return ", ".join(
+        ["(" + ", ".join(marks[at : at + width]) + ")" for at in range(0, rows * width, width)]
+    )
+
+
+@contextmanager
+def raw_parameters(connection: Connection) -> Iterator[None]:
+    """Statements executed on ``connection`` (PostgreSQL, psycopg) meanwhile take their
+    parameters as ``$1, $2, ...``, sent as they are (a psycopg ``RawCursor``), through
+    SQLAlchemy all the same (its events, its errors)."""
+    driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None
+    usual = driver_connection.cursor_factory
+    driver_connection.cursor_factory = RawCursor
+    try:
+        yield
+    finally:
+        driver_connection.cursor_factory = usual
 
 
 def bind_processor(column: Any, dialect: Dialect) -> Callable[[Any], Any]:
