@@ -36,6 +36,7 @@ from corridor.ledger.movement_entries import entry_parts
 from corridor.screening.review import ReviewItem
 from corridor.screening_service import PreparedScreening
 from corridor.store.codec import declaration_to_json
+from corridor.store.driver_rows import rows_together
 from corridor.store.idempotency import Answer, IdempotencyRepository, Reservation
 from corridor.store.log_storage import StoredEntry
 from corridor.store.unit_of_work import UnitOfWork
@@ -308,15 +309,18 @@ def _open_all(
 ) -> list[_Opened | CorridorError]:
     """Open each lodging's movement in ``uow`` (or find the one its holder and LRN
     already opened: no event), with a few statements for all of them: one look-up of
-    every holder and LRN, then one INSERT per table. A lodging the rules refuse (its LRN
-    used already with other data) gets its error, and nothing of it is written."""
+    every holder and LRN, then the rows (on PostgreSQL one statement for the movements,
+    itineraries and events: ``store.driver_rows.rows_together``). A lodging the rules
+    refuse (its LRN used already with other data) gets its error, and nothing of it is
+    written."""
     known = uow.movements.find_by_lrns({_holder_and_lrn(lodging) for lodging in lodgings})
     done = [_open_one(uow, ctx, lodging, serials, known) for lodging in lodgings]
     new = [opened for opened in done if isinstance(opened, _Opened) and opened.event]
-    uow.movements.add_many([opened.lodged.movement for opened in new])
+    with rows_together(uow.connection):  # on PostgreSQL, one statement for the three tables
+        uow.movements.add_many([opened.lodged.movement for opened in new])
+        uow.events.add_many([opened.event for opened in new if opened.event])
     for opened in new:  # few have hits (for none, ``add`` writes nothing)
         uow.reviews.add(opened.review_items, opened.lodged.movement.lodged_at)
-    uow.events.add_many([opened.event for opened in new if opened.event])
     return done
 
 

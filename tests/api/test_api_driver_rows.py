@@ -5,16 +5,28 @@ driver's executemany; through SQLAlchemy either way."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    event,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 
 from corridor.bootstrap import Context
 from corridor.store import driver_rows
-from corridor.store.driver_rows import DriverInsert
+from corridor.store.driver_rows import DriverInsert, rows_together
 from corridor.store.tables import UTCDateTime
 
 _ROWS = Table(
@@ -26,11 +38,27 @@ _ROWS = Table(
 )
 
 
+_PARENTS = Table("driver_rows_parent", MetaData(), Column("name", String(10), primary_key=True))
+_CHILDREN = Table(
+    "driver_rows_child",
+    _PARENTS.metadata,
+    Column("number", Integer, primary_key=True),
+    Column("parent", String(10), ForeignKey("driver_rows_parent.name"), nullable=False),
+)
+
+
 @pytest.fixture
 def scratch(api_ctx: Context) -> Iterator[Table]:
     _ROWS.create(api_ctx.engine)
     yield _ROWS
     _ROWS.drop(api_ctx.engine)
+
+
+@pytest.fixture
+def families(api_ctx: Context) -> Iterator[tuple[Table, Table]]:
+    _PARENTS.metadata.create_all(api_ctx.engine)
+    yield _PARENTS, _CHILDREN
+    _PARENTS.metadata.drop_all(api_ctx.engine)
 
 
 def test_rows_go_in_as_given_and_a_refused_one_is_sqlalchemy_s_error(
@@ -53,3 +81,51 @@ def test_rows_go_in_as_given_and_a_refused_one_is_sqlalchemy_s_error(
         # The connection takes SQLAlchemy's own statements again, parameters and all.
         found = connection.execute(select(scratch.c.text).where(scratch.c.number == 1))
         assert found.first() is None  # rolled back
+
+
+def _tables(statements: list[str]) -> list[list[str]]:
+    """The tables each statement inserts into."""
+    return [re.findall(r"\bINSERT INTO (\w+)", statement) for statement in statements]
+
+
+def _given_then_failing(connection: Connection, insert: DriverInsert, rows: list[Any]) -> None:
+    with rows_together(connection):
+        insert.execute(connection, rows)
+        raise RuntimeError("the block fails: its rows are not inserted")
+
+
+def test_rows_given_together_go_in_at_the_end_in_one_statement_on_postgresql(
+    api_ctx: Context, families: tuple[Table, Table], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parents, children = families
+    p, c = parents.name, children.name
+    statements: list[str] = []
+    event.listen(api_ctx.engine, "before_cursor_execute",
+                 lambda _c, _cursor, statement, *_: statements.append(statement)
+                 if statement.startswith(("INSERT", "WITH")) else None)  # fmt: skip
+    postgresql = api_ctx.engine.dialect.name == "postgresql"
+    with api_ctx.engine.connect() as connection:
+        parent = DriverInsert(parents, ("name",), connection.dialect)
+        child = DriverInsert(children, ("number", "parent"), connection.dialect)
+        with rows_together(connection):
+            parent.execute(connection, [("A",), ("B",)])
+            with rows_together(connection):  # nested: the outer block inserts them
+                child.execute(connection, [(1, "A"), (2, "B"), (3, "A")])
+            held = _tables(statements)
+        # On PostgreSQL, nothing until the block ends, then one statement, in which
+        # children refer to parents inserted before them (checked at its end).
+        assert (held, _tables(statements)) == (([], [[p, c]]) if postgresql else ([[p], [c]],) * 2)
+        monkeypatch.setattr(driver_rows, "MOST_PARAMETERS", 3)  # cut into statements, in order
+        statements.clear()
+        with rows_together(connection):
+            parent.execute(connection, [("C",), ("D",)])
+            child.execute(connection, [(4, "C"), (5, "D"), (6, "C")])
+        assert _tables(statements) == ([[p], [c], [c], [c]] if postgresql else [[p], [c]])
+        with pytest.raises(RuntimeError):
+            _given_then_failing(connection, parent, [("E",)])
+        stored = connection.execute(select(children.c.number, children.c.parent))
+        assert sorted(stored) == [(1, "A"), (2, "B"), (3, "A"), (4, "C"), (5, "D"), (6, "C")]
+        held_back = "ABCD" if postgresql else "ABCDE"  # SQLite: each went in at once
+        assert sorted(connection.execute(select(parents.c.name)).scalars()) == list(held_back)
+        with pytest.raises(IntegrityError), rows_together(connection):  # no such parent
+            child.execute(connection, [(7, "Z")])

@@ -63,17 +63,27 @@ class DriverInsert:
 
     def execute(self, connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert ``rows`` (each as ``row`` gives it): on PostgreSQL in one multi-row
-        statement (one per ``MOST_PARAMETERS``), on SQLite by executemany of the
-        one-row statement, whose loop in C is cheaper there than a longer statement."""
+        statement (one per ``MOST_PARAMETERS``; inside ``rows_together``, when it ends),
+        on SQLite by executemany of the one-row statement, whose loop in C is cheaper
+        there than a longer statement."""
         if connection.dialect.name == "sqlite":
             if rows:
                 connection.exec_driver_sql(self._head + self._marks, list(rows))
             return
-        for start in range(0, len(rows), self._per_statement):
-            chunk = rows[start : start + self._per_statement]
-            sql = self._head + numbered_rows(len(chunk), self._width)
-            with raw_parameters(connection):
-                connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
+        held = connection.info.get(_HELD)
+        if held is not None:  # inside ``rows_together``: inserted at its end
+            held.append((self, rows))
+            return
+        _insert_together(connection, [(self, rows)])
+
+    def values(self, rows: int, first: int) -> str:
+        """The statement for ``rows`` rows, its parameters numbered from ``first``."""
+        return self._head + numbered_rows(rows, self._width, first)
+
+    @property
+    def width(self) -> int:
+        """Parameters a row."""
+        return self._width
 
     def statements(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[str, tuple[Any, ...]]]:
         """The multi-row INSERTs of ``rows`` (one per ``MOST_PARAMETERS``) and their
@@ -84,6 +94,70 @@ class DriverInsert:
             sql = self._head + ", ".join([self._marks] * len(chunk))
             made.append((sql, tuple(chain.from_iterable(chunk))))
         return made
+
+
+_HELD = "corridor.driver_rows.held"
+"""Where ``rows_together`` holds the rows given meanwhile: in the connection's ``info``."""
+
+
+@contextmanager
+def rows_together(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, the rows ``DriverInsert.execute`` is given meanwhile on
+    ``connection`` are inserted when the block ends, in the order given, in ONE
+    statement for all their tables (``WITH r1 AS (INSERT ...), r2 AS (INSERT ...)
+    INSERT ...``; one per ``MOST_PARAMETERS``): one round trip instead of one a table.
+    Foreign keys are checked at the end of that statement, so a row may refer to one
+    given before it. If the block raises, none of them is inserted. On SQLite, where a
+    statement is no round trip, each goes in at once, as outside the block."""
+    if connection.dialect.name == "sqlite" or _HELD in connection.info:
+        yield  # (nested: the outer block inserts them)
+        return
+    held: list[tuple[DriverInsert, Sequence[tuple[Any, ...]]]] = []
+    connection.info[_HELD] = held
+    try:
+        yield
+    finally:
+        del connection.info[_HELD]
+    _insert_together(connection, held)
+
+
+def _insert_together(
+    connection: Connection, parts: Sequence[tuple[DriverInsert, Sequence[tuple[Any, ...]]]]
+) -> None:
+    """Insert each part's rows, in order, each statement with its parameters numbered
+    (``$1``, ...) and at most ``MOST_PARAMETERS`` of them (or one row)."""
+    for statement in _statements(parts):
+        inserts, first = [], 1
+        for insert, rows in statement:
+            inserts.append(insert.values(len(rows), first))
+            first += len(rows) * insert.width
+        *leading, last = inserts
+        sql = "".join(
+            f"{'WITH' if n == 0 else ','} r{n} AS ({sql}) " for n, sql in enumerate(leading)
+        )
+        values = tuple(chain.from_iterable(chain.from_iterable(rows for _, rows in statement)))
+        with raw_parameters(connection):
+            connection.exec_driver_sql(sql + last, values)
+
+
+def _statements(
+    parts: Sequence[tuple[DriverInsert, Sequence[tuple[Any, ...]]]],
+) -> Iterator[list[tuple[DriverInsert, Sequence[tuple[Any, ...]]]]]:
+    """``parts`` cut into statements of at most ``MOST_PARAMETERS`` parameters."""
+    statement: list[tuple[DriverInsert, Sequence[tuple[Any, ...]]]] = []
+    room = MOST_PARAMETERS
+    for insert, rows in parts:
+        while rows:
+            fits = room // insert.width if statement else max(1, room // insert.width)
+            if fits == 0:
+                yield statement
+                statement, room = [], MOST_PARAMETERS
+                continue
+            statement.append((insert, rows[:fits]))
+            room -= len(rows[:fits]) * insert.width
+            rows = rows[fits:]
+    if statement:
+        yield statement
 
 
 @lru_cache(maxsize=1024)
