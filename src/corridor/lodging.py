@@ -64,7 +64,7 @@ def lodge(
     lodging = _prepare_lodging(ctx, declaration, principal, pre_lodge)
     with ctx.unit_of_work() as uow:
         serials = _SerialBlock(uow, ctx, [lodging])
-        [opened] = _each_or_first_refusal(_open_all(uow, ctx, [lodging], serials))
+        [opened] = _each_or_first_refusal(_open_all(uow, ctx, [lodging], serials, serials.known))
         if opened.event is None:  # lodged already: nothing to commit (its serial unused)
             return opened.lodged
         event = opened.event
@@ -97,7 +97,7 @@ def lodge_many(
     lodgings = [_prepare_lodging(ctx, d, principal, pre_lodge) for d in declarations]
     with ctx.unit_of_work() as uow:
         serials = _SerialBlock(uow, ctx, lodgings)
-        done = _each_or_first_refusal(_open_all(uow, ctx, lodgings, serials))
+        done = _each_or_first_refusal(_open_all(uow, ctx, lodgings, serials, serials.known))
         serials.give_back_unused()
         entries = _new_entries(zip(lodgings, done, strict=True))
         integrated = log_service.append_batch(ctx, uow, entries)
@@ -305,15 +305,18 @@ def _prepare_or_error(ctx: Context, request: LodgingRequest) -> _Lodging | Excep
 
 
 def _open_all(
-    uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
+    uow: UnitOfWork,
+    ctx: Context,
+    lodgings: Sequence[_Lodging],
+    serials: _SerialBlock,
+    known: dict[tuple[str, str], Movement],
 ) -> list[_Opened | CorridorError]:
     """Open each lodging's movement in ``uow`` (or find the one its holder and LRN
-    already opened: no event), with a few statements for all of them: one look-up of
-    every holder and LRN, then the rows (on PostgreSQL one statement for the movements,
-    itineraries and events: ``store.driver_rows.rows_together``). A lodging the rules
-    refuse (its LRN used already with other data) gets its error, and nothing of it is
-    written."""
-    known = uow.movements.find_by_lrns({_holder_and_lrn(lodging) for lodging in lodgings})
+    already opened: no event, ``known`` holding the movements lodged under their
+    holders and LRNs), with a few statements for all of them (on PostgreSQL one for the
+    movements, itineraries and events: ``store.driver_rows.rows_together``). A lodging
+    the rules refuse (its LRN used already with other data) gets its error, and
+    nothing of it is written."""
     done = [_open_one(uow, ctx, lodging, serials, known) for lodging in lodgings]
     new = [opened for opened in done if isinstance(opened, _Opened) and opened.event]
     with rows_together(uow.connection):  # on PostgreSQL, one statement for the three tables
@@ -379,7 +382,7 @@ def _open_together(
     group. If it does, ``_GroupRefused``: ``lodge_each`` rolls the whole transaction back
     (its keys and serials with it) and does the group again with ``_open_apart``."""
     try:
-        return _open_all(uow, ctx, lodgings, serials)
+        return _open_all(uow, ctx, lodgings, serials, serials.known)
     except DBAPIError as error:
         if error.connection_invalidated:  # not refused: the connection is dead
             raise
@@ -404,7 +407,8 @@ def _open_alone(
     start = serials.position()
     try:
         with uow.connection.begin_nested():
-            [opened] = _open_all(uow, ctx, [lodging], serials)
+            known = uow.movements.find_by_lrns({_holder_and_lrn(lodging)})
+            [opened] = _open_all(uow, ctx, [lodging], serials, known)
     except Exception as error:  # rolled back to the savepoint; the others stand
         serials.rewind(start)
         return error
@@ -462,16 +466,20 @@ class _SerialBlock:
     """MRN serials for lodgings opened together. Each counter (year, office of
     departure) is moved once for all of them, so that on PostgreSQL its hot row is
     locked once per group rather than once per lodging; what the group did not use
-    (a lodging found again, or refused) is given back before commit: gap-free."""
+    (a lodging found again, or refused) is given back before commit: gap-free. With
+    them, the movements already lodged under the lodgings' holders and LRNs
+    (``known``)."""
 
     def __init__(self, uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging]) -> None:
         self._uow, self._ctx = uow, ctx
-        wanted = Counter(_counter(ctx, lodging) for lodging in lodgings)
-        self._next: dict[tuple[int, str], int] = {}
-        self._last: dict[tuple[int, str], int] = {}
-        for (year, office), count in sorted(wanted.items()):  # one order: no deadlock
-            last = uow.serials.reserve(year, office, count)
-            self._next[year, office], self._last[year, office] = last - count + 1, last
+        wanted = sorted(Counter(_counter(ctx, lodging) for lodging in lodgings).items())
+        keys = {_holder_and_lrn(lodging) for lodging in lodgings}
+        # In one order (no deadlock); on PostgreSQL with the look-up, in one statement.
+        last, self.known = uow.serials.reserve_and_find(
+            [(year, office, count) for (year, office), count in wanted], keys
+        )
+        self._next = {counter: last[counter] - count + 1 for counter, count in wanted}
+        self._last = {counter: last[counter] for counter, _ in wanted}
 
     def peek(self, lodging: _Lodging) -> str:
         """The MRN the lodging gets if it opens a movement."""

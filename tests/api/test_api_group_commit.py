@@ -36,7 +36,7 @@ from corridor.store import driver_rows
 from corridor.store.access_tables import movement_offices
 from corridor.store.codec import declaration_from_json
 from corridor.store.log_storage import LogEntryRepository
-from corridor.store.repository import MovementFilter, MovementRepository
+from corridor.store.repository import MovementFilter, MovementRepository, SerialAllocator
 from corridor.store.tables import log_entries, movements, mrn_counters
 
 
@@ -285,14 +285,15 @@ def test_a_mixed_group_answers_each_lodging_as_if_it_were_alone(
 @contextmanager
 def _statements_on_movements(ctx: Context) -> Iterator[list[str]]:
     """The statements run on the movement tables meanwhile, each as its first words, or
-    an INSERT as the tables it inserts into (on PostgreSQL, one may insert into several:
-    ``INSERT INTO movements, movement_offices``)."""
+    an INSERT as the tables it inserts into (on PostgreSQL, one may insert into several,
+    ``INSERT INTO movements, movement_offices``, and look movements up as well)."""
     seen: list[str] = []
 
     def record(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if re.search(r"\bmovement(s|_events|_offices)\b", statement):
             tables = re.findall(r"\bINSERT INTO (\w+)", statement)
-            seen.append(f"INSERT INTO {', '.join(tables)}" if tables else
+            looks_up = " + SELECT FROM movements" if " FROM movements " in statement else ""
+            seen.append(f"INSERT INTO {', '.join(tables)}{looks_up}" if tables else
                         " ".join(statement.split()[:3]))  # fmt: skip
 
     event.listen(ctx.engine, "before_cursor_execute", record)
@@ -316,16 +317,19 @@ def test_a_group_reads_and_writes_movements_in_as_many_statements_however_large(
         *(_request(f"LARGE-{n}") for n in range(12)), _request("SMALL-0"), _request("LARGE-0"),
         _request("SMALL-1", guarantee="OTHER"),
     ])  # fmt: skip
-    # One look-up of every holder and LRN; the movements, itineraries and events inserted
-    # (on PostgreSQL in one statement: ``store.driver_rows.rows_together``).
-    inserted = [
-        "INSERT INTO movements",
-        "INSERT INTO movement_offices",
-        "INSERT INTO movement_events",
-    ]
+    # One look-up of every holder and LRN; the movements, itineraries and events inserted.
+    # (On PostgreSQL the look-up goes with the MRN counters' upsert, and the rows in one
+    # statement: ``SerialAllocator.reserve_and_find``, ``store.driver_rows.rows_together``.)
+    expected = [
+        "SELECT movements.holder, movements.lrn,", "INSERT INTO movements",
+        "INSERT INTO movement_offices", "INSERT INTO movement_events",
+    ]  # fmt: skip
     if api_ctx.engine.dialect.name == "postgresql":
-        inserted = ["INSERT INTO movements, movement_offices, movement_events"]
-    assert small == large == ["SELECT movements.holder, movements.lrn,", *inserted]
+        expected = [
+            "INSERT INTO mrn_counters + SELECT FROM movements",
+            "INSERT INTO movements, movement_offices, movement_events",
+        ]
+    assert small == large == expected
 
 
 def test_movements_stored_through_the_driver_read_back_whole_however_many_statements(
@@ -431,19 +435,23 @@ def test_the_lrn_look_up_finds_exactly_the_pairs_asked_for_through_the_index(
         assert steps[0].endswith("(holder=? AND lrn=?)")
 
 
-def _hiding_once(lrn: str) -> Callable[[MovementRepository, Any], dict[tuple[str, str], Movement]]:
-    """``MovementRepository.find_by_lrns`` as it was when another worker had not yet
-    committed the movement of ``lrn``: the first look-up misses it, later ones find it."""
-    found = MovementRepository.find_by_lrns
+Found = tuple[dict[tuple[int, str], int], dict[tuple[str, str], Movement]]
+
+
+def _hiding_once(lrn: str) -> Callable[[SerialAllocator, Any, Any], Found]:
+    """``SerialAllocator.reserve_and_find`` (a group's look-up of its holders and LRNs,
+    with its MRN counters) as it was when another worker had not yet committed the
+    movement of ``lrn``: the first look-up misses it, later ones find it."""
+    reserve_and_find = SerialAllocator.reserve_and_find
     calls = 0
 
-    def find_by_lrns(self: MovementRepository, keys: Any) -> dict[tuple[str, str], Movement]:
+    def hiding(self: SerialAllocator, wanted: Any, keys: Any) -> Found:
         nonlocal calls
         calls += 1
-        known = found(self, keys)
-        return {k: m for k, m in known.items() if calls > 1 or k[1] != lrn}
+        last, known = reserve_and_find(self, wanted, keys)
+        return last, {k: m for k, m in known.items() if calls > 1 or k[1] != lrn}
 
-    return find_by_lrns
+    return hiding
 
 
 @contextmanager
@@ -471,7 +479,7 @@ def test_a_group_runs_no_savepoint_unless_the_database_refuses_a_row_then_one_ea
     # Another worker commits RACED between this group's look-up and its INSERT: the
     # database refuses the group's rows (holder and LRN unique); the transaction is
     # rolled back, and the group done again, each lodging in a savepoint of its own.
-    monkeypatch.setattr(MovementRepository, "find_by_lrns", _hiding_once("RACED"))
+    monkeypatch.setattr(SerialAllocator, "reserve_and_find", _hiding_once("RACED"))
     with _savepoints(api_ctx) as seen:
         answers = reading.lodge_each(api_ctx, [_request("APART-0"), _request("RACED"),
                                                _request("APART-1")])  # fmt: skip

@@ -67,20 +67,18 @@ def test_a_group_handed_a_dead_connection_lodges_on_a_new_one(api_ctx: Context) 
     assert _count(api_ctx, select(mrn_counters.c.last_serial)) == 2  # gap-free
 
 
-def _dying_before(
-    times: int,
-) -> Callable[[SerialAllocator, int, str, int], int]:
-    """``SerialAllocator.reserve``, its connection closed under it the first ``times``
-    calls: the group's first statement finds it dead, as after a restart."""
-    reserve = SerialAllocator.reserve
+def _dying_before(times: int) -> Callable[[SerialAllocator, Any, Any], Any]:
+    """``SerialAllocator.reserve_and_find``, its connection closed under it the first
+    ``times`` calls: the group's first statement finds it dead, as after a restart."""
+    reserve_and_find = SerialAllocator.reserve_and_find
     calls = 0
 
-    def dying(self: SerialAllocator, year: int, office: str, count: int) -> int:
+    def dying(self: SerialAllocator, wanted: Any, keys: Any) -> Any:
         nonlocal calls
         calls += 1
         if calls <= times:
             self._connection.connection.dbapi_connection.close()  # type: ignore[union-attr]
-        return reserve(self, year, office, count)
+        return reserve_and_find(self, wanted, keys)
 
     return dying
 
@@ -88,10 +86,10 @@ def _dying_before(
 def test_a_group_whose_connection_dies_before_commit_is_done_again_once(
     api_ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(SerialAllocator, "reserve", _dying_before(1))
+    monkeypatch.setattr(SerialAllocator, "reserve_and_find", _dying_before(1))
     [lodged] = reading.lodge_each(api_ctx, [_request("RETRIED")])
     assert isinstance(lodged, Lodged) and lodged.created
-    monkeypatch.setattr(SerialAllocator, "reserve", _dying_before(2))
+    monkeypatch.setattr(SerialAllocator, "reserve_and_find", _dying_before(2))
     with pytest.raises(DBAPIError) as raised:  # dead again: the error, as the ping's would be
         reading.lodge_each(api_ctx, [_request("NEVER")])
     assert raised.value.connection_invalidated

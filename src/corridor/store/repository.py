@@ -228,6 +228,32 @@ class SerialAllocator:
         )
         return int(serial.scalar_one())
 
+    def reserve_and_find(
+        self, wanted: Sequence[tuple[int, str, int]], keys: Collection[tuple[str, str]]
+    ) -> tuple[dict[tuple[int, str], int], dict[tuple[str, str], Movement]]:
+        """``reserve`` each (year, office, count) of ``wanted``, in that order, and
+        ``MovementRepository.find_by_lrns(keys)``: the last serial of each counter, and
+        the movements found. On PostgreSQL in ONE statement (the counters' upsert as a
+        WITH part; one round trip instead of one a counter and one for the look-up),
+        elsewhere one statement each."""
+        if self._connection.dialect.name != "postgresql":
+            last = {(y, o): self.reserve(y, o, count) for y, o, count in wanted}
+            return last, MovementRepository(self._connection).find_by_lrns(keys)
+        if not wanted:
+            return {}, MovementRepository(self._connection).find_by_lrns(keys)
+        sql = _RESERVE_AND_FIND.format(counters=", ".join(["(%s, %s, %s)"] * len(wanted)))
+        holders, lrns = sorted({h for h, _ in keys}), sorted({n for _, n in keys})
+        parameters = (*(value for counter in wanted for value in counter), holders, lrns)
+        last, found = {}, {}
+        for year, office, serial, holder, lrn, data in self._connection.exec_driver_sql(
+            sql, parameters
+        ):
+            if serial is not None:
+                last[year, office] = int(serial)
+            elif (holder, lrn) in keys:  # another holder's LRN: not asked for
+                found[holder, lrn] = movement_from_json(data)
+        return last, found
+
     def give_back(self, year: int, office: str, count: int) -> None:
         """Return the last ``count`` serials this transaction reserved and did not use."""
         self._connection.execute(_GIVE_BACK, {"of_year": year, "of_office": office, "count": count})
@@ -245,6 +271,18 @@ def _next_serial(dialect: Any) -> Any:
 
 _NEXT_SERIAL = {False: _next_serial(sqlite), True: _next_serial(postgresql)}
 """The serial upsert, for SQLite (False) and PostgreSQL (True)."""
+_RESERVE_AND_FIND = (
+    "WITH counters AS (INSERT INTO mrn_counters (year, office, last_serial) VALUES {counters}"
+    " ON CONFLICT (year, office) DO UPDATE"
+    " SET last_serial = mrn_counters.last_serial + excluded.last_serial"
+    " RETURNING year, office, last_serial)"
+    " SELECT year, office, last_serial, NULL AS holder, NULL AS lrn, NULL AS data FROM counters"
+    " UNION ALL SELECT NULL, NULL, NULL, holder, lrn, data FROM movements"
+    " WHERE holder = ANY(%s::text[]) AND lrn = ANY(%s::text[])"
+)
+"""``SerialAllocator.reserve_and_find`` on PostgreSQL: the counters' upsert (its rows
+in the order given, so that two transactions lock them in one order), then the
+movements under any of some holders and any of some LRNs (the (holder, LRN) index)."""
 _GIVE_BACK = (
     update(mrn_counters)
     .where(
