@@ -423,12 +423,16 @@ class _KeyClaims:
 
     def __init__(self, uow: UnitOfWork, ctx: Context, requests: Sequence[LodgingRequest]) -> None:
         self._keys, self._requests = IdempotencyRepository(uow.connection), requests
-        self.found: dict[int, Reservation] = {}
         claimed = [(r.claim, n) for n, r in enumerate(requests) if r.claim is not None]
-        for claim, number in sorted(claimed, key=lambda c: (c[0].principal, c[0].key, c[1])):
-            held = self._keys.reserve(claim.principal, claim.key, claim.fingerprint, ctx.now())
-            if held is not None:  # answered before, still running, or twice in this group
-                self.found[number] = held
+        claimed.sort(key=lambda c: (c[0].principal, c[0].key, c[1]))
+        held = self._keys.reserve_each(
+            [(claim.principal, claim.key, claim.fingerprint) for claim, _ in claimed], ctx.now()
+        )  # all in one statement
+        self.found: dict[int, Reservation] = {
+            number: reservation  # answered before, still running, or twice in this group
+            for (_, number), reservation in zip(claimed, held, strict=True)
+            if reservation is not None
+        }
 
     def keep(
         self, results: list[Lodged | Reservation | Exception], answer_of: AnswerOf | None
@@ -436,16 +440,20 @@ class _KeyClaims:
         """Complete each key reserved here with its request's answer; a request refused
         gives its key back (its refusal is kept, if at all, outside: ``api.idempotency``)."""
         kept = list(results)
+        completed: list[tuple[str, str, Answer]] = []
+        released: list[tuple[str, str]] = []
         for number, (request, result) in enumerate(zip(self._requests, results, strict=True)):
             claim = request.claim
             if claim is None or number in self.found:
                 continue
             if isinstance(result, Lodged) and answer_of is not None:
                 answer = answer_of(result, request.principal)
-                self._keys.complete(claim.principal, claim.key, answer)
+                completed.append((claim.principal, claim.key, answer))
                 kept[number] = replace(result, answer=answer)
             else:
-                self._keys.release(claim.principal, claim.key)
+                released.append((claim.principal, claim.key))
+        self._keys.complete_each(completed)  # one statement each for all the keys
+        self._keys.release_each(released)
         return kept
 
 

@@ -5,12 +5,13 @@ at all; what a lodging answers without lodging is kept after (``api.idempotency`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from corridor_api_testing import PRINCIPALS, bearer, declaration_json
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, insert, select
 
 from corridor import reading
 from corridor.api.app import create_app
@@ -22,7 +23,7 @@ from corridor.domain.mrn import MovementReference
 from corridor.lodging import Claim, Lodged, LodgingRequest
 from corridor.store.access_tables import idempotency_keys
 from corridor.store.codec import declaration_from_json
-from corridor.store.idempotency import Reservation
+from corridor.store.idempotency import ABANDONED_AFTER, Reservation
 from corridor.store.log_storage import LogEntryRepository
 from corridor.store.repository import MovementRepository
 from corridor.store.tables import movements
@@ -148,3 +149,38 @@ def test_keys_are_right_when_a_group_refused_by_the_database_is_done_again(
     assert _movements(api_ctx) == 3
     serials = [MovementReference.build(2026, "AZ", f"0HRD01{n:06d}") for n in (2, 3)]
     assert [first.movement.mrn, second.movement.mrn] == [str(mrn) for mrn in serials]
+
+
+def test_a_group_s_keys_take_a_statement_each_for_all_and_an_abandoned_one_is_taken_over(
+    api_ctx: Context,
+) -> None:
+    now = api_ctx.now()
+    with api_ctx.engine.begin() as connection:  # two first requests that never answered
+        for key, age in (("gone", ABANDONED_AFTER + timedelta(seconds=1)), ("busy", timedelta())):
+            connection.execute(insert(idempotency_keys).values(
+                principal=CARRIER.id, key=key, fingerprint="first", created_at=now - age
+            ))  # fmt: skip
+    seen: list[tuple[str, bool]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, _p: Any, _x: Any, many: bool) -> None:
+        if "idempotency_keys" in statement:
+            seen.append((statement.split()[0], many))
+
+    event.listen(api_ctx.engine, "before_cursor_execute", record)
+    answers = reading.lodge_each(api_ctx, [
+        *(_keyed(f"K-{n}", f"k{n}") for n in range(4)),
+        _keyed("GONE", "gone"),  # abandoned for longer than ABANDONED_AFTER: taken over
+        _keyed("BUSY", "busy"),  # reserved a moment ago: still running, nothing lodged
+        _keyed("K-0", "k8", guarantee="OTHER"),  # refused (K-0 with other data): released
+        _keyed("K-1", "k9", guarantee="OTHER"),  # refused too
+    ], lodging_answer)  # fmt: skip
+    event.remove(api_ctx.engine, "before_cursor_execute", record)
+    *lodged, gone, busy, refused, refused_too = answers
+    assert all(isinstance(a, Lodged) and a.answer for a in [*lodged, gone])
+    assert busy == Reservation("first", None)
+    assert isinstance(refused, Conflict) and isinstance(refused_too, Conflict)
+    assert _keys(api_ctx) == {**{f"k{n}": 201 for n in range(4)}, "gone": 201, "busy": None}
+    # One INSERT for every key, one look-up of those held, the take-over, then ONE
+    # statement completing the five (executed for each), one releasing the two refused.
+    assert seen == [("INSERT", False), ("SELECT", False), ("UPDATE", False),
+                    ("UPDATE", True), ("DELETE", True)]  # fmt: skip

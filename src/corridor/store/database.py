@@ -105,9 +105,13 @@ def is_initialised(engine: Engine) -> bool:
     return inspect(engine).has_table("movements")
 
 
-def insert_unless_present(connection: Connection, table: Table, **values: Any) -> Insert:
-    """``INSERT ... ON CONFLICT DO NOTHING`` of ``values`` into ``table``, in the dialect of
-    ``connection``'s database (SQLite or PostgreSQL): a row that exists already stays."""
+def insert_unless_present(
+    connection: Connection, table: Table, rows: list[dict[str, Any]] | None = None, **values: Any
+) -> Insert:
+    """``INSERT ... ON CONFLICT DO NOTHING`` of ``values`` (or of several ``rows``) into
+    ``table``, in the dialect of ``connection``'s database (SQLite or PostgreSQL): a row
+    that exists already, or one given before it, stays."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement: Insert = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    given = rows if rows is not None else values
+    statement: Insert = dialect.insert(table).values(given).on_conflict_do_nothing()
     return statement
