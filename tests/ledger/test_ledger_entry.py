@@ -227,6 +227,7 @@ def test_the_fast_path_equals_the_reference(value: Any) -> None:
     "value",
     [
         {"\ufb33": 1, "\U0001f600": 2, "a": [1.0, -0.0, 1e16, 0.5]},
+        {"\u00e9": ["\U0001f600"], "z": {"\u00df": 2, "a": 1}},  # names not ASCII, below U+D800
         {"k": "\ud800"},
         {"\udc00": 1},
         {1: 2},

@@ -77,8 +77,9 @@ def canonical_json_reference(value: object) -> bytes:
 
 
 _ENCODER = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
-)
+    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":"),
+    check_circular=False,  # a value that holds itself never passes _encoder_agrees's walk
+)  # fmt: skip
 _FIRST_SURROGATE = "\ud800"
 _ONLY_STR = {str}
 
@@ -113,7 +114,8 @@ def _encoder_agrees(value: object) -> bool:
             return False
     if not set(map(type, names)) <= _ONLY_STR:
         return False
-    return max("".join(names), default="") < _FIRST_SURROGATE
+    joined = "".join(names)  # all ASCII (the flag CPython keeps): no scan of each character
+    return joined.isascii() or max(joined) < _FIRST_SURROGATE
 
 
 def _repr_is_ecmascript(number: float) -> bool:
