@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from corridor.corridors import corridor_from_dict, default_corridor_path, load_corridor
-from corridor.domain.errors import InvalidCorridor
+from corridor.domain.errors import InvalidCorridor, InvalidDeclaration
 from corridor.domain.network import Corridor, Mode, OfficeFunction, Role
 from corridor_testing import mutation
 
@@ -37,6 +37,28 @@ def test_tripp_describes_the_route(tripp: Corridor) -> None:
 def test_reciprocal_armenian_traffic_crosses_nakhchivan(tripp: Corridor) -> None:
     route = tripp.en_route_checkpoints("AM0YRS01", "AM0MGR01", Mode.RAIL)
     assert route == ("AZ0SDR01", "AZ0ORD01", "AM0AGR01")
+
+
+def test_checkpoints_once_found_are_those_found_afresh() -> None:
+    """A corridor remembers each route's checkpoints: asked in one order and again, they
+    are what a corridor loaded afresh finds asked in the opposite order."""
+    offices = sorted(load_corridor(default_corridor_path()).offices)
+    asked = [(a, b, mode) for a in offices for b in offices for mode in Mode if a != b]
+
+    def answers(corridor: Corridor, order: list[tuple[str, str, Mode]]) -> dict[Any, Any]:
+        found: dict[Any, Any] = {}
+        for key in order:
+            try:
+                found[key] = corridor.en_route_checkpoints(*key)
+            except InvalidDeclaration as error:
+                found[key] = error.message
+        return found
+
+    remembering = load_corridor(default_corridor_path())
+    first = answers(remembering, asked)
+    assert answers(remembering, asked) == first
+    assert answers(load_corridor(default_corridor_path()), asked[::-1]) == first
+    assert len(set(map(str, first.values()))) > 10  # routes that differ
 
 
 def test_a_second_corridor_loads_with_nothing_tripp_specific(sarp: Corridor) -> None:

@@ -31,6 +31,16 @@ def test_the_example_is_valid_and_gets_its_checkpoints(
     assert str(declaration.total_gross_mass_kg) == "16850.0"
 
 
+def test_checkpoints_given_as_they_are_make_the_same_declaration(
+    declaration_data: dict[str, Any], tripp: Corridor, nomenclature: Nomenclature
+) -> None:
+    completed = _validate(declaration_data, tripp, nomenclature)
+    declaration_data["itinerary"]["en_route"] = list(completed.itinerary.en_route or ())
+    given = declaration_from_json(declaration_data)
+    assert validate_declaration(given, tripp, nomenclature) == completed
+    assert validate_declaration(completed, tripp, nomenclature) == completed
+
+
 def test_hs_codes_are_checked_against_hs_2022(nomenclature: Nomenclature) -> None:
     assert nomenclature.describe("070200") == "Vegetables; tomatoes, fresh or chilled"
     assert nomenclature.describe("851712") is None  # an HS 2017 subheading split in 2022

@@ -109,6 +109,10 @@ class Corridor:
         default_factory=dict, init=False, repr=False, compare=False
     )
     """Routes found so far (a corridor does not change once loaded)."""
+    _checkpoints: dict[tuple[str, str, Mode], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """En-route checkpoints found so far, as ``_routes``."""
 
     def office(self, code: str) -> Office:
         return self.offices[code]
@@ -123,8 +127,12 @@ class Corridor:
 
     def en_route_checkpoints(self, departure: str, destination: str, mode: Mode) -> tuple[str, ...]:
         """The transit offices a movement passes between departure and destination."""
-        inner = self.route(departure, destination, mode)[1:-1]
-        return tuple(c for c in inner if OfficeFunction.TRANSIT in self.offices[c].functions)
+        found = self._checkpoints.get((departure, destination, mode))
+        if found is None:
+            inner = self.route(departure, destination, mode)[1:-1]
+            found = tuple(c for c in inner if OfficeFunction.TRANSIT in self.offices[c].functions)
+            self._checkpoints[departure, destination, mode] = found
+        return found
 
     def _adjacency(self, mode: Mode) -> dict[str, list[tuple[float, str]]]:
         graph: dict[str, list[tuple[float, str]]] = {code: [] for code in self.offices}
