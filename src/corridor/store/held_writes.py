@@ -18,9 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection
+
+from corridor.store.driver_rows import raw_parameters
 
 Returned = list[tuple[int, int]]
 """The rows a held write returned: two integers each."""
@@ -60,7 +64,8 @@ class HeldWrites:
         returning: tuple[str, str] | None = None,
         then: Callable[[Returned], None] | None = None,
     ) -> None:
-        """Hold ``sql``, an INSERT or UPDATE with ``%s`` parameters and no RETURNING;
+        """Hold ``sql``, an INSERT or UPDATE with ``%s`` parameters (and no other ``%s``,
+        nor a RETURNING);
         ``returning``: the two integer expressions it returns for each row it wrote,
         handed to ``then`` when sent."""
         if self._held and self._parameters + len(parameters) > MOST_PARAMETERS:
@@ -74,20 +79,10 @@ class HeldWrites:
         held, self._held, self._parameters = self._held, [], 0
         if not held:
             return
-        parts: list[str] = []
-        reads: list[str] = []
-        parameters: list[Any] = []
-        for number, write in enumerate(held):
-            returning = ""
-            if write.returning is not None:
-                first, second = write.returning
-                returning = f" RETURNING ({first})::bigint AS a, ({second})::bigint AS b"
-                reads.append(f"SELECT {number} AS part, a, b FROM w{number}")
-            parts.append(f"w{number} AS ({write.sql}{returning})")
-            parameters.extend(write.parameters)
-        read = " UNION ALL ".join(reads) or "SELECT 0, 0::bigint, 0::bigint WHERE false"
-        sql = f"WITH {', '.join(parts)} {read}"
-        rows = self._connection.exec_driver_sql(sql, tuple(parameters)).all()
+        shape = tuple((write.sql, write.returning) for write in held)
+        parameters = tuple(chain.from_iterable(write.parameters for write in held))
+        with raw_parameters(self._connection):
+            rows = self._connection.exec_driver_sql(_statement(shape), parameters).all()
         returned: list[Returned] = [[] for _ in held]
         for part, a, b in rows:
             returned[part].append((a, b))
@@ -98,3 +93,26 @@ class HeldWrites:
     @property
     def holding(self) -> bool:
         return bool(self._held)
+
+
+@lru_cache(maxsize=256)
+def _statement(shape: tuple[tuple[str, tuple[str, str] | None], ...]) -> str:
+    """The one statement of writes held (their SQL and RETURNING, in order), its ``%s``
+    parameters numbered as PostgreSQL's own ``$1, $2, ...``: made once per shape, and
+    sent as it is (``driver_rows.raw_parameters``) instead of psycopg parsing the ``%s``
+    of a long statement again on every execution (3-4 us a parameter)."""
+    parts: list[str] = []
+    reads: list[str] = []
+    numbered = 0
+    for number, (sql, returning) in enumerate(shape):
+        pieces = sql.split("%s")
+        marks = [f"${n}" for n in range(numbered + 1, numbered + len(pieces))]
+        numbered += len(marks)
+        text = "".join(chain.from_iterable(zip(pieces, [*marks, ""], strict=True)))
+        if returning is not None:
+            first, second = returning
+            text += f" RETURNING ({first})::bigint AS a, ({second})::bigint AS b"
+            reads.append(f"SELECT {number} AS part, a, b FROM w{number}")
+        parts.append(f"w{number} AS ({text})")
+    read = " UNION ALL ".join(reads) or "SELECT 0, 0::bigint, 0::bigint WHERE false"
+    return f"WITH {', '.join(parts)} {read}"
