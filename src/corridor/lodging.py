@@ -14,9 +14,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from corridor import log_service
 from corridor.bootstrap import Context
@@ -41,6 +41,8 @@ from corridor.store.idempotency import Answer, IdempotencyRepository, Reservatio
 from corridor.store.log_storage import StoredEntry
 from corridor.store.unit_of_work import UnitOfWork
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Lodged:
@@ -62,6 +64,21 @@ def lodge(
     """Lodge a declaration. Sending the same declaration again (same holder and LRN)
     returns the movement already lodged, never a second one."""
     lodging = _prepare_lodging(ctx, declaration, principal, pre_lodge)
+    return _again_if_raced(partial(_lodge_one, ctx, lodging))
+
+
+def _again_if_raced(transaction: Callable[[], T]) -> T:
+    """``transaction``, done once more if the database refused a row: another
+    transaction committed the same holder and LRN after the look-up read (on PostgreSQL
+    the look-up reads a snapshot taken before the counter's lock was waited for, as in a
+    form sent twice). Rolled back, serials and all; done again, it finds that movement."""
+    try:
+        return transaction()
+    except IntegrityError:
+        return transaction()
+
+
+def _lodge_one(ctx: Context, lodging: _Lodging) -> Lodged:
     with ctx.unit_of_work() as uow:
         serials = _SerialBlock(uow, ctx, [lodging])
         [opened] = _each_or_first_refusal(_open_all(uow, ctx, [lodging], serials, serials.known))
@@ -95,6 +112,10 @@ def lodge_many(
     lodging is durable and under a signed checkpoint. Each declaration is checked and
     screened as ``lodge`` does it, and a re-sent one returns its movement as there."""
     lodgings = [_prepare_lodging(ctx, d, principal, pre_lodge) for d in declarations]
+    return _again_if_raced(partial(_lodge_batch, ctx, lodgings))
+
+
+def _lodge_batch(ctx: Context, lodgings: Sequence[_Lodging]) -> LodgedBatch:
     with ctx.unit_of_work() as uow:
         serials = _SerialBlock(uow, ctx, lodgings)
         done = _each_or_first_refusal(_open_all(uow, ctx, lodgings, serials, serials.known))

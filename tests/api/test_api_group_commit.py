@@ -497,3 +497,29 @@ def test_a_group_runs_no_savepoint_unless_the_database_refuses_a_row_then_one_ea
     log_service.integrate_all(api_ctx)
     report = log_service.verify(api_ctx)
     assert (report.size, report.commitments_checked, report.pending) == (6, 6, 0)
+
+
+def test_a_lone_lodging_raced_by_another_of_the_same_lrn_answers_with_that_movement(
+    api_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lodging.lodge`` (the web console's and the CLI's) and ``lodge_many``, when another
+    transaction commits the same holder and LRN after their look-up read (on PostgreSQL
+    the look-up reads a snapshot taken before the counter's lock was waited for: a form
+    sent twice): the database refuses the row; the lodging is done again and finds the
+    movement, as it would have had it come a moment later; nothing is lodged twice."""
+    first = _request("TWICE")
+    [lodged] = reading.lodge_each(api_ctx, [first])
+    assert isinstance(lodged, Lodged) and lodged.created
+    monkeypatch.setattr(SerialAllocator, "reserve_and_find", _hiding_once("TWICE"))
+    again = lodging.lodge(api_ctx, first.declaration, first.principal)
+    assert again == replace(lodged, created=False)
+    monkeypatch.setattr(SerialAllocator, "reserve_and_find", _hiding_once("TWICE"))
+    batch = lodging.lodge_many(
+        api_ctx, [_request("BATCH-0").declaration, first.declaration], first.principal
+    )
+    assert [(one.movement.declaration.lrn, one.created) for one in batch.lodged] == [
+        ("BATCH-0", True), ("TWICE", False),
+    ]  # fmt: skip
+    assert batch.lodged[1].movement == lodged.movement
+    assert [m.movement.mrn for m in batch.lodged if m.created] == sorted(_mrns(range(2, 3)))
+    assert _count(api_ctx, select(func.count()).select_from(movements)) == 2
