@@ -218,7 +218,7 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> str:
     ]
     counted = sum(seconds for _, seconds in result["steps"])
     rows.append(
-        f"| the rest (authorisation, savepoints, event, review items, open_movement, glue) "
+        f"| the rest (authorisation, event, review items, open_movement, glue) "
         f"| {(total - counted) / total * grouped:.3f} | {(total - counted) / total:.0%} |"
     )
     return "\n".join([
