@@ -186,7 +186,7 @@ def lodge_each(
     again in a new one, each lodging in a savepoint of its own (``_open_apart``)."""
     ctx.screening.lists.reload()  # once for the group: each lodging is screened alike
     prepared = [_prepare_or_error(ctx, request) for request in requests]
-    group = partial(_lodge_group, ctx, requests, prepared, integrate_from, answer_of)
+    group = partial(_lodge_group, ctx, _Group(requests, prepared, integrate_from, answer_of))
     try:
         return _on_a_live_connection(group, _open_together)
     except _GroupRefused:  # rolled back: again, each lodging in a savepoint of its own
@@ -199,21 +199,25 @@ OpenMovements = Callable[
 """How ``_lodge_group`` opens its lodgings' movements: ``_open_together`` or ``_open_apart``."""
 
 
+class _Group(NamedTuple):
+    """What ``lodge_each`` does in its transaction: the requests, each prepared (or its
+    error), and how to log and answer them."""
+
+    requests: Sequence[LodgingRequest]
+    prepared: Sequence[_Lodging | Exception]
+    integrate_from: int
+    answer_of: AnswerOf | None
+
+
 def _lodge_group(
-    ctx: Context,
-    requests: Sequence[LodgingRequest],
-    prepared: Sequence[_Lodging | Exception],
-    integrate_from: int,
-    answer_of: AnswerOf | None,
-    open_movements: OpenMovements,
+    ctx: Context, group: _Group, open_movements: OpenMovements
 ) -> list[Lodged | Reservation | Exception]:
     """``lodge_each``'s transaction, its movements opened by ``open_movements``, on a
     connection not pinged first (``_on_a_live_connection``)."""
     with ExitStack() as transaction:
         try:
             uow = transaction.enter_context(ctx.unit_of_work(ping=False))
-            results = _lodge_in(uow, ctx, requests, prepared, integrate_from, answer_of,
-                                open_movements)  # fmt: skip
+            results = _lodge_in(uow, ctx, group, open_movements)
         except DBAPIError as error:
             if error.connection_invalidated:  # before COMMIT: nothing of it can commit
                 raise _ConnectionLost(error) from error
@@ -223,30 +227,24 @@ def _lodge_group(
 
 
 def _lodge_in(
-    uow: UnitOfWork,
-    ctx: Context,
-    requests: Sequence[LodgingRequest],
-    prepared: Sequence[_Lodging | Exception],
-    integrate_from: int,
-    answer_of: AnswerOf | None,
-    open_movements: OpenMovements,
+    uow: UnitOfWork, ctx: Context, group: _Group, open_movements: OpenMovements
 ) -> list[Lodged | Reservation | Exception]:
-    keys = _KeyClaims(uow, ctx, requests)  # first: see _KeyClaims
+    keys = _KeyClaims(uow, ctx, group.requests)  # first: see _KeyClaims
     answers: list[_Lodging | Reservation | Exception] = [
-        keys.found.get(number, ready) for number, ready in enumerate(prepared)
+        keys.found.get(number, ready) for number, ready in enumerate(group.prepared)
     ]
     lodgings = [p for p in answers if isinstance(p, _Lodging)]
     serials = _SerialBlock(uow, ctx, lodgings)
     done = open_movements(uow, ctx, lodgings, serials)
     serials.give_back_unused()
     entries = _new_entries(zip(lodgings, done, strict=True))
-    if len(entries) >= integrate_from:
+    if len(entries) >= group.integrate_from:
         log_service.append_batch(ctx, uow, entries)
     else:  # pending: the sequencer integrates them (``corridor serve`` runs it)
         uow.log.append_many(entries, ctx.now())
     opened = iter(done)
     results = [_lodged(next(opened)) if isinstance(a, _Lodging) else a for a in answers]
-    return keys.keep(results, answer_of)
+    return keys.keep(results, group.answer_of)
 
 
 class _ConnectionLost(Exception):

@@ -79,12 +79,20 @@ def _integrate_numbered(
         return None
     # 3. Bundles, tiles, root, signature, then the compare-and-swap on the size, from
     #    the checkpoint just read (under the lock, in the swap's transaction).
+    return _integrate_from(ctx, storage, entries, signed)
+
+
+def _integrate_from(
+    ctx: Context, storage: SqlLogStorage, entries: Sequence[bytes], signed: bytes | None
+) -> Integrated:
+    """``ledger.log.integrate`` of ``entries`` after the checkpoint ``signed`` (None: the
+    empty log) read under the lock in this transaction, with this process's kept edge."""
     return integrate(
         storage,
         entries,
         ctx.log_signer,
         ctx.log_origin,
-        first_index=size,
+        first_index=_size(signed),
         last=ctx.log_edge,
         committed=signed,
     )
@@ -131,16 +139,7 @@ def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) 
     # 4. Bundles, tiles, root, signature and the compare-and-swap, from the entries in
     #    hand and the checkpoint read at step 2 (under the lock, in this transaction).
     #    The caller's commit makes the checkpoint and its entries visible together.
-    batch = [entry.entry for entry in entries]
-    integrated = integrate(
-        storage,
-        batch,
-        ctx.log_signer,
-        ctx.log_origin,
-        first_index=size,
-        last=ctx.log_edge,
-        committed=signed,
-    )
+    integrated = _integrate_from(ctx, storage, [entry.entry for entry in entries], signed)
     if held is not None:  # sent with the swap, unless there was nothing to swap
         held.send()
     return integrated
