@@ -283,24 +283,37 @@ def test_a_mixed_group_answers_each_lodging_as_if_it_were_alone(
 
 
 @contextmanager
-def _statements_on_movements(ctx: Context) -> Iterator[list[str]]:
-    """The statements run on the movement tables meanwhile, each as its first words, or
-    an INSERT as the tables it inserts into (on PostgreSQL, one may insert into several,
-    ``INSERT INTO movements, movement_offices``, and look movements up as well)."""
+def _statements_seen(ctx: Context, named: Callable[[str], str | None]) -> Iterator[list[str]]:
+    """What ``named`` calls each statement run meanwhile (those it names: not None)."""
     seen: list[str] = []
 
     def record(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if re.search(r"\bmovement(s|_events|_offices)\b", statement):
-            tables = re.findall(r"\bINSERT INTO (\w+)", statement)
-            looks_up = " + SELECT FROM movements" if " FROM movements " in statement else ""
-            seen.append(f"INSERT INTO {', '.join(tables)}{looks_up}" if tables else
-                        " ".join(statement.split()[:3]))  # fmt: skip
+        name = named(statement)
+        if name is not None:
+            seen.append(name)
 
     event.listen(ctx.engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
         event.remove(ctx.engine, "before_cursor_execute", record)
+
+
+def _on_movements(statement: str) -> str | None:
+    """A statement on the movement tables as its first words, or an INSERT as the tables
+    it inserts into (on PostgreSQL, one may insert into several, ``INSERT INTO movements,
+    movement_offices``, and look movements up as well)."""
+    if not re.search(r"\bmovement(s|_events|_offices)\b", statement):
+        return None
+    tables = re.findall(r"\bINSERT INTO (\w+)", statement)
+    looks_up = " + SELECT FROM movements" if " FROM movements " in statement else ""
+    return (
+        f"INSERT INTO {', '.join(tables)}{looks_up}" if tables else " ".join(statement.split()[:3])
+    )
+
+
+def _statements_on_movements(ctx: Context) -> Any:
+    return _statements_seen(ctx, _on_movements)
 
 
 def test_a_group_reads_and_writes_movements_in_as_many_statements_however_large(
@@ -454,19 +467,12 @@ def _hiding_once(lrn: str) -> Callable[[SerialAllocator, Any, Any], Found]:
     return hiding
 
 
-@contextmanager
-def _savepoints(ctx: Context) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if re.match(r"(SAVEPOINT|RELEASE|ROLLBACK TO)\b", statement):
-            seen.append(statement.split()[0])
-
-    event.listen(ctx.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(ctx.engine, "before_cursor_execute", record)
+def _savepoints(ctx: Context) -> Any:
+    """The savepoint statements run meanwhile, by their first word."""
+    return _statements_seen(
+        ctx,
+        lambda sql: sql.split()[0] if re.match(r"(SAVEPOINT|RELEASE|ROLLBACK TO)\b", sql) else None,
+    )
 
 
 def test_a_group_runs_no_savepoint_unless_the_database_refuses_a_row_then_one_each(
