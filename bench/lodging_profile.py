@@ -43,7 +43,7 @@ STEPS = [
     ("validate the declaration", "domain/validation.py", "validate_declaration"),
     ("screen (before the transaction)", "screening_service.py", "prepare"),
     ("open the transaction (gate, BEGIN IMMEDIATE)", "store/unit_of_work.py", "__enter__"),
-    ("the group's MRN serials (one counter update)", "lodging.py", "__init__"),
+    ("the group's MRN serials (one counter update)", "opening.py", "__init__"),
     ("look the LRNs up (one query per group)", "store/repository.py", "find_by_lrns"),
     ("movement rows, their itineraries, event rows", "store/repository.py", "add_many"),
     ("the log entry: build (canonical JSON, commitment)", "ledger/entry.py", "build_entry"),

@@ -3,55 +3,45 @@ at once each answered on its own (``lodge_each``, the API's group commit).
 
 Each lodging is checked, authorised and screened before its transaction; in it, the
 movement is opened (or found again by its holder and LRN), its MRN serial allocated,
-and its log entry stored with it.
+and its log entry stored with it: the steps of ``corridor.opening``. Here: the
+transactions around them, and the group commit's (idempotency keys, a group done again
+when the database refuses a row or its connection was dead).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from datetime import datetime
 from functools import partial
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from corridor import log_service
 from corridor.bootstrap import Context
-from corridor.domain.authorisation import authorise
 from corridor.domain.declaration import TransitDeclaration
-from corridor.domain.errors import Conflict, CorridorError
-from corridor.domain.events import MovementEvent
-from corridor.domain.lifecycle import Action, transition_for
-from corridor.domain.movement import Movement
-from corridor.domain.mrn import MovementReference
+from corridor.domain.errors import CorridorError
 from corridor.domain.principal import Principal
-from corridor.domain.procedure import open_movement
-from corridor.domain.validation import validate_declaration
 from corridor.ledger.checkpoint import Checkpoint
-from corridor.ledger.entry import build_entry
-from corridor.ledger.movement_entries import entry_parts
-from corridor.screening.review import ReviewItem
-from corridor.screening_service import PreparedScreening
-from corridor.store.codec import declaration_to_json
-from corridor.store.driver_rows import rows_together
+from corridor.opening import (
+    Lodged as Lodged,
+)
+from corridor.opening import (
+    Opened,
+    Prepared,
+    SerialBlock,
+    each_or_first_refusal,
+    holder_and_lrn,
+    log_entry,
+    new_entries,
+    open_all,
+    prepare,
+)
 from corridor.store.idempotency import Answer, IdempotencyRepository, Reservation
-from corridor.store.log_storage import StoredEntry
 from corridor.store.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Lodged:
-    """The answer to a lodging: the movement, and whether this call created it."""
-
-    movement: Movement
-    created: bool
-    answer: Answer | None = None
-    """The answer kept for the request's idempotency key (``Claim``), if it sent one."""
 
 
 def lodge(
@@ -63,7 +53,7 @@ def lodge(
 ) -> Lodged:
     """Lodge a declaration. Sending the same declaration again (same holder and LRN)
     returns the movement already lodged, never a second one."""
-    lodging = _prepare_lodging(ctx, declaration, principal, pre_lodge)
+    lodging = prepare(ctx, declaration, principal, pre_lodge)
     return _again_if_raced(partial(_lodge_one, ctx, lodging))
 
 
@@ -78,10 +68,10 @@ def _again_if_raced(transaction: Callable[[], T]) -> T:
         return transaction()
 
 
-def _lodge_one(ctx: Context, lodging: _Lodging) -> Lodged:
+def _lodge_one(ctx: Context, lodging: Prepared) -> Lodged:
     with ctx.unit_of_work() as uow:
-        serials = _SerialBlock(uow, ctx, [lodging])
-        [opened] = _each_or_first_refusal(_open_all(uow, ctx, [lodging], serials, serials.known))
+        serials = SerialBlock(uow, ctx, [lodging])
+        [opened] = each_or_first_refusal(open_all(uow, ctx, [lodging], serials, serials.known))
         if opened.event is None:  # lodged already: nothing to commit (its serial unused)
             return opened.lodged
         event = opened.event
@@ -111,16 +101,16 @@ def lodge_many(
     their log entries (``log_service.append_batch``), so that when it returns every
     lodging is durable and under a signed checkpoint. Each declaration is checked and
     screened as ``lodge`` does it, and a re-sent one returns its movement as there."""
-    lodgings = [_prepare_lodging(ctx, d, principal, pre_lodge) for d in declarations]
+    lodgings = [prepare(ctx, d, principal, pre_lodge) for d in declarations]
     return _again_if_raced(partial(_lodge_batch, ctx, lodgings))
 
 
-def _lodge_batch(ctx: Context, lodgings: Sequence[_Lodging]) -> LodgedBatch:
+def _lodge_batch(ctx: Context, lodgings: Sequence[Prepared]) -> LodgedBatch:
     with ctx.unit_of_work() as uow:
-        serials = _SerialBlock(uow, ctx, lodgings)
-        done = _each_or_first_refusal(_open_all(uow, ctx, lodgings, serials, serials.known))
+        serials = SerialBlock(uow, ctx, lodgings)
+        done = each_or_first_refusal(open_all(uow, ctx, lodgings, serials, serials.known))
         serials.give_back_unused()
-        entries = _new_entries(zip(lodgings, done, strict=True))
+        entries = new_entries(zip(lodgings, done, strict=True))
         integrated = log_service.append_batch(ctx, uow, entries)
         uow.commit()
     return LodgedBatch([opened.lodged for opened in done], integrated.checkpoint)
@@ -194,7 +184,7 @@ def lodge_each(
 
 
 OpenMovements = Callable[
-    [UnitOfWork, Context, Sequence["_Lodging"], "_SerialBlock"], Sequence["_Opened | Exception"]
+    [UnitOfWork, Context, Sequence["Prepared"], "SerialBlock"], Sequence["Opened | Exception"]
 ]
 """How ``_lodge_group`` opens its lodgings' movements: ``_open_together`` or ``_open_apart``."""
 
@@ -204,7 +194,7 @@ class _Group(NamedTuple):
     error), and how to log and answer them."""
 
     requests: Sequence[LodgingRequest]
-    prepared: Sequence[_Lodging | Exception]
+    prepared: Sequence[Prepared | Exception]
     integrate_from: int
     answer_of: AnswerOf | None
 
@@ -230,20 +220,20 @@ def _lodge_in(
     uow: UnitOfWork, ctx: Context, group: _Group, open_movements: OpenMovements
 ) -> list[Lodged | Reservation | Exception]:
     keys = _KeyClaims(uow, ctx, group.requests)  # first: see _KeyClaims
-    answers: list[_Lodging | Reservation | Exception] = [
+    answers: list[Prepared | Reservation | Exception] = [
         keys.found.get(number, ready) for number, ready in enumerate(group.prepared)
     ]
-    lodgings = [p for p in answers if isinstance(p, _Lodging)]
-    serials = _SerialBlock(uow, ctx, lodgings)
+    lodgings = [p for p in answers if isinstance(p, Prepared)]
+    serials = SerialBlock(uow, ctx, lodgings)
     done = open_movements(uow, ctx, lodgings, serials)
     serials.give_back_unused()
-    entries = _new_entries(zip(lodgings, done, strict=True))
+    entries = new_entries(zip(lodgings, done, strict=True))
     if len(entries) >= group.integrate_from:
         log_service.append_batch(ctx, uow, entries)
     else:  # pending: the sequencer integrates them (``corridor serve`` runs it)
         uow.log.append_many(entries, ctx.now())
     opened = iter(done)
-    results = [_lodged(next(opened)) if isinstance(a, _Lodging) else a for a in answers]
+    results = [_lodged(next(opened)) if isinstance(a, Prepared) else a for a in answers]
     return keys.keep(results, group.answer_of)
 
 
@@ -274,117 +264,13 @@ def _on_a_live_connection(
         raise lost.error from lost.error.__cause__  # the driver's error, as it was
 
 
-@dataclass(frozen=True)
-class _Lodging:
-    """A declaration ready to lodge: checked, authorised, screened but for its MRN."""
-
-    declaration: TransitDeclaration
-    principal: Principal
-    screening: PreparedScreening
-    declaration_json: dict[str, Any]
-    pre_lodge: bool
-    at: datetime
-
-
-def _prepare_lodging(
-    ctx: Context,
-    declaration: TransitDeclaration,
-    principal: Principal,
-    pre_lodge: bool,
-    *,
-    reload_lists: bool = True,
-) -> _Lodging:
-    declaration = validate_declaration(declaration, ctx.corridor, ctx.nomenclature)
-    action = Action.PRE_LODGE if pre_lodge else Action.LODGE
-    authorise(ctx.corridor, declaration, transition_for(None, action), principal, None)
-    # What needs no MRN is done before the transaction, which on SQLite holds the write
-    # lock from its first statement: screening (all but the MRN's random draw) and the
-    # declaration as the log entry's payload carries it.
-    screening = ctx.screening.prepare(declaration, ctx.corridor, reload=reload_lists)
-    json_form = declaration_to_json(declaration)
-    return _Lodging(declaration, principal, screening, json_form, pre_lodge, ctx.now())
-
-
-class _Opened(NamedTuple):
-    """A lodging done in a transaction: its answer; if it opened a movement, its event
-    and the hits that screening raised, each waiting for an officer's decision."""
-
-    lodged: Lodged
-    event: MovementEvent | None = None
-    review_items: Sequence[ReviewItem] = ()
-
-
-def _prepare_or_error(ctx: Context, request: LodgingRequest) -> _Lodging | Exception:
+def _prepare_or_error(ctx: Context, request: LodgingRequest) -> Prepared | Exception:
     try:
-        return _prepare_lodging(
+        return prepare(
             ctx, request.declaration, request.principal, request.pre_lodge, reload_lists=False
         )
     except Exception as error:  # this request's alone (invalid, not authorised, ...)
         return error
-
-
-def _open_all(
-    uow: UnitOfWork,
-    ctx: Context,
-    lodgings: Sequence[_Lodging],
-    serials: _SerialBlock,
-    known: dict[tuple[str, str], Movement],
-) -> list[_Opened | CorridorError]:
-    """Open each lodging's movement in ``uow`` (or find the one its holder and LRN
-    already opened: no event, ``known`` holding the movements lodged under their
-    holders and LRNs), with a few statements for all of them (on PostgreSQL one for the
-    movements, itineraries and events: ``store.driver_rows.rows_together``). A lodging
-    the rules refuse (its LRN used already with other data) gets its error, and
-    nothing of it is written."""
-    done = [_open_one(uow, ctx, lodging, serials, known) for lodging in lodgings]
-    new = [opened for opened in done if isinstance(opened, _Opened) and opened.event]
-    with rows_together(uow.connection):  # on PostgreSQL, one statement for the three tables
-        uow.movements.add_many([opened.lodged.movement for opened in new])
-        uow.events.add_many([opened.event for opened in new if opened.event])
-    for opened in new:  # few have hits (for none, ``add`` writes nothing)
-        uow.reviews.add(opened.review_items, opened.lodged.movement.lodged_at)
-    return done
-
-
-def _open_one(
-    uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBlock,
-    known: dict[tuple[str, str], Movement],
-) -> _Opened | CorridorError:  # fmt: skip
-    """One lodging of ``_open_all``: ``known`` holds the movements already lodged under
-    its lodgings' holders and LRNs, and gets each one opened here, so that a lodging
-    sent twice in one group finds the first (as it would in the database)."""
-    key = _holder_and_lrn(lodging)
-    try:
-        if key in known:  # lodged already: the same declaration, or a conflict
-            same = _same_declaration_or_conflict(known[key], lodging.declaration)
-            return _Opened(Lodged(same, created=False))
-        opened = _new_movement(uow, ctx, lodging, serials.peek(lodging))
-    except CorridorError as refusal:  # this lodging's alone: nothing of it written
-        return refusal
-    serials.take(lodging)
-    known[key] = opened.lodged.movement
-    return opened
-
-
-def _new_movement(uow: UnitOfWork, ctx: Context, lodging: _Lodging, mrn: str) -> _Opened:
-    screened = lodging.screening.of(mrn, uow.reviews.dismissals)
-    movement, event = open_movement(
-        mrn, lodging.declaration, lodging.principal, lodging.at, ctx.corridor,
-        pre_lodged=lodging.pre_lodge, risk=screened.risk,
-    )  # fmt: skip
-    return _Opened(Lodged(movement, created=True), event, screened.review_items)
-
-
-def _holder_and_lrn(lodging: _Lodging) -> tuple[str, str]:
-    return lodging.declaration.holder.identification_number, lodging.declaration.lrn
-
-
-def _each_or_first_refusal(done: Sequence[_Opened | CorridorError]) -> list[_Opened]:
-    """Each lodging opened, or the first refusal raised (all or none: nothing commits)."""
-    for opened in done:
-        if isinstance(opened, CorridorError):
-            raise opened
-    return [opened for opened in done if isinstance(opened, _Opened)]
 
 
 class _GroupRefused(Exception):
@@ -393,15 +279,15 @@ class _GroupRefused(Exception):
 
 
 def _open_together(
-    uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
-) -> list[_Opened | CorridorError]:
-    """Open every lodging's movement with a few statements for them all (``_open_all``),
+    uow: UnitOfWork, ctx: Context, lodgings: Sequence[Prepared], serials: SerialBlock
+) -> list[Opened | CorridorError]:
+    """Open every lodging's movement with a few statements for them all (``open_all``),
     with no savepoint: the database refuses a group's rows seldom (a movement another
     worker lodged meanwhile under the same LRN), and a savepoint cost two round trips a
     group. If it does, ``_GroupRefused``: ``lodge_each`` rolls the whole transaction back
     (its keys and serials with it) and does the group again with ``_open_apart``."""
     try:
-        return _open_all(uow, ctx, lodgings, serials, serials.known)
+        return open_all(uow, ctx, lodgings, serials, serials.known)
     except DBAPIError as error:
         if error.connection_invalidated:  # not refused: the connection is dead
             raise
@@ -411,23 +297,23 @@ def _open_together(
 
 
 def _open_apart(
-    uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging], serials: _SerialBlock
-) -> list[_Opened | Exception]:
+    uow: UnitOfWork, ctx: Context, lodgings: Sequence[Prepared], serials: SerialBlock
+) -> list[Opened | Exception]:
     """Open each lodging's movement in a savepoint of its own, so that only the one the
     database refuses fails (``_open_alone``), undoing none of the others."""
     return [_open_alone(uow, ctx, lodging, serials) for lodging in lodgings]
 
 
 def _open_alone(
-    uow: UnitOfWork, ctx: Context, lodging: _Lodging, serials: _SerialBlock
-) -> _Opened | Exception:
-    """``_open_all`` of one lodging in a savepoint: an error undoes it alone (its rows,
+    uow: UnitOfWork, ctx: Context, lodging: Prepared, serials: SerialBlock
+) -> Opened | Exception:
+    """``open_all`` of one lodging in a savepoint: an error undoes it alone (its rows,
     and the serial it took is given back to ``serials``: gap-free), and is its answer."""
     start = serials.position()
     try:
         with uow.connection.begin_nested():
-            known = uow.movements.find_by_lrns({_holder_and_lrn(lodging)})
-            [opened] = _open_all(uow, ctx, [lodging], serials, known)
+            known = uow.movements.find_by_lrns({holder_and_lrn(lodging)})
+            [opened] = open_all(uow, ctx, [lodging], serials, known)
     except Exception as error:  # rolled back to the savepoint; the others stand
         serials.rewind(start)
         return error
@@ -476,87 +362,5 @@ class _KeyClaims:
         return kept
 
 
-def _lodged(opened: _Opened | Exception) -> Lodged | Exception:
+def _lodged(opened: Opened | Exception) -> Lodged | Exception:
     return opened if isinstance(opened, Exception) else opened.lodged
-
-
-def _new_entries(done: Iterable[tuple[_Lodging, _Opened | Exception]]) -> list[StoredEntry]:
-    """The log entries of the movements opened (none for a lodging found again)."""
-    return [
-        log_entry(opened.lodged.movement, opened.event, lodging.declaration_json)
-        for lodging, opened in done
-        if isinstance(opened, _Opened) and opened.event is not None
-    ]
-
-
-class _SerialBlock:
-    """MRN serials for lodgings opened together. Each counter (year, office of
-    departure) is moved once for all of them, so that on PostgreSQL its hot row is
-    locked once per group rather than once per lodging; what the group did not use
-    (a lodging found again, or refused) is given back before commit: gap-free. With
-    them, the movements already lodged under the lodgings' holders and LRNs
-    (``known``)."""
-
-    def __init__(self, uow: UnitOfWork, ctx: Context, lodgings: Sequence[_Lodging]) -> None:
-        self._uow, self._ctx = uow, ctx
-        wanted = sorted(Counter(_counter(ctx, lodging) for lodging in lodgings).items())
-        keys = {_holder_and_lrn(lodging) for lodging in lodgings}
-        # In one order (no deadlock); on PostgreSQL with the look-up, in one statement.
-        last, self.known = uow.serials.reserve_and_find(
-            [(year, office, count) for (year, office), count in wanted], keys
-        )
-        self._next = {counter: last[counter] - count + 1 for counter, count in wanted}
-        self._last = {counter: last[counter] for counter, _ in wanted}
-
-    def peek(self, lodging: _Lodging) -> str:
-        """The MRN the lodging gets if it opens a movement."""
-        year, office = _counter(self._ctx, lodging)
-        return _mrn(self._ctx, year, office, self._next[year, office])
-
-    def take(self, lodging: _Lodging) -> None:
-        self._next[_counter(self._ctx, lodging)] += 1
-
-    def position(self) -> dict[tuple[int, str], int]:
-        return dict(self._next)
-
-    def rewind(self, position: dict[tuple[int, str], int]) -> None:
-        """Back to ``position``: the lodgings that took serials since were undone."""
-        self._next = dict(position)
-
-    def give_back_unused(self) -> None:
-        for (year, office), last in self._last.items():
-            unused = last - self._next[year, office] + 1
-            if unused:
-                self._uow.serials.give_back(year, office, unused)
-
-
-def _counter(ctx: Context, lodging: _Lodging) -> tuple[int, str]:
-    return lodging.at.year, ctx.corridor.office(lodging.declaration.itinerary.departure).code
-
-
-def _mrn(ctx: Context, year: int, office_code: str, serial: int) -> str:
-    office = ctx.corridor.office(office_code)
-    return str(MovementReference.build(year, office.state, f"{office.code[2:]}{serial:06d}"))
-
-
-def _same_declaration_or_conflict(existing: Movement, declaration: TransitDeclaration) -> Movement:
-    if existing.declaration != declaration:
-        raise Conflict(
-            f"LRN {declaration.lrn} of holder {declaration.holder.identification_number} "
-            f"was already used for movement {existing.mrn} with other data"
-        )
-    return existing
-
-
-def log_entry(
-    movement: Movement, event: MovementEvent, declaration_json: dict[str, Any] | None = None
-) -> StoredEntry:
-    """The event's log entry with the operator's copy of its payload and salt;
-    ``declaration_json``: the movement's declaration as JSON, if already made."""
-    carries_declaration = event.action in (Action.LODGE, Action.PRE_LODGE, Action.AMEND)
-    declaration = None
-    if carries_declaration:
-        declaration = declaration_json or declaration_to_json(movement.declaration)
-    public, confidential = entry_parts(movement, event, declaration)
-    entry, salt = build_entry(public, confidential)
-    return StoredEntry(None, movement.mrn, event.sequence, entry, salt, confidential)

@@ -29,7 +29,7 @@ from corridor.lodging import LodgingRequest as LodgingRequest
 from corridor.lodging import lodge as lodge
 from corridor.lodging import lodge_each as lodge_each
 from corridor.lodging import lodge_many as lodge_many
-from corridor.lodging import log_entry
+from corridor.opening import log_entry
 from corridor.screening import review
 from corridor.screening.review import ReviewItem, ReviewState
 from corridor.store.repository import MovementFilter
