@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -115,3 +115,11 @@ def insert_unless_present(
     given = rows if rows is not None else values
     statement: Insert = dialect.insert(table).values(given).on_conflict_do_nothing()
     return statement
+
+
+def pair_columns(pairs: Collection[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The first values of ``pairs`` and their second values, each sorted and once: to
+    look pairs up as ``a IN (...) AND b IN (...)``, which an index on (a, b) answers (a
+    row-value ``(a, b) IN (...)`` is not, on SQLite). What it finds may pair a first
+    value with another's second: the caller keeps only the pairs it asked for."""
+    return sorted({a for a, _ in pairs}), sorted({b for _, b in pairs})

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, RowMapping, bindparam, delete, select, update
 
 from corridor.store.access_tables import idempotency_keys
-from corridor.store.database import insert_unless_present
+from corridor.store.database import insert_unless_present, pair_columns
 
 ABANDONED_AFTER = timedelta(minutes=5)
 """A reservation never completed for this long is taken over (its worker died)."""
@@ -50,14 +50,8 @@ class IdempotencyRepository:
         self, principal: str, key: str, fingerprint: str, at: datetime
     ) -> Reservation | None:
         """Reserve ``key`` for a new request (``None``), or return what it already holds."""
-        statement = insert_unless_present(
-            self._connection, idempotency_keys,
-            principal=principal, key=key, fingerprint=fingerprint, created_at=at,
-        )  # fmt: skip
-        inserted = self._connection.execute(statement.returning(idempotency_keys.c.key)).first()
-        if inserted is not None:  # (rowcount is not reliable here on every driver)
-            return None
-        return self._held(self._row(principal, key), fingerprint, at)
+        [reserved] = self.reserve_each([(principal, key, fingerprint)], at)
+        return reserved
 
     def reserve_each(
         self, claims: Sequence[tuple[str, str, str]], at: datetime
@@ -88,15 +82,8 @@ class IdempotencyRepository:
         return reserved
 
     def complete(self, principal: str, key: str, answer: Answer) -> None:
-        query = update(idempotency_keys).where(*_key(principal, key))
-        self._connection.execute(
-            query.values(
-                status=answer.status,
-                content_type=answer.content_type,
-                body=answer.body,
-                location=answer.location,
-            )
-        )
+        """Keep ``answer`` for the key this request reserved."""
+        self.complete_each([(principal, key, answer)])
 
     def keep(
         self, principal: str, key: str, fingerprint: str, answer: Answer, at: datetime
@@ -119,7 +106,7 @@ class IdempotencyRepository:
 
     def release(self, principal: str, key: str) -> None:
         """Forget a reservation whose request failed without an answer worth keeping."""
-        self._connection.execute(delete(idempotency_keys).where(*_key(principal, key)))
+        self.release_each([(principal, key)])
 
     def release_each(self, keys: Sequence[tuple[str, str]]) -> None:
         """``release`` each (principal, key): one statement, executed for each."""
@@ -127,8 +114,7 @@ class IdempotencyRepository:
             self._connection.execute(_RELEASE, [{"of": p, "named": k} for p, k in keys])
 
     def _rows(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], RowMapping]:
-        principals = sorted({p for p, _ in keys})
-        names = sorted({k for _, k in keys})
+        principals, names = pair_columns(keys)
         query = select(idempotency_keys).where(
             idempotency_keys.c.principal.in_(principals), idempotency_keys.c.key.in_(names)
         )
@@ -143,11 +129,6 @@ class IdempotencyRepository:
         if abandoned and self._take_over(row, fingerprint, at):
             return None
         return _reservation(row)
-
-    def _row(self, principal: str, key: str) -> RowMapping | None:
-        row = self._connection.execute(select(idempotency_keys).where(*_key(principal, key)))
-        first = row.first()
-        return None if first is None else first._mapping
 
     def _take_over(self, row: RowMapping, fingerprint: str, at: datetime) -> bool:
         query = update(idempotency_keys).where(

@@ -16,6 +16,7 @@ from corridor.domain.lifecycle import Action, MovementState
 from corridor.domain.movement import Movement
 from corridor.domain.network import Role
 from corridor.store.codec import movement_from_json, movement_to_json, movement_to_json_bytes
+from corridor.store.database import pair_columns
 from corridor.store.driver_rows import DriverInsert
 from corridor.store.itinerary import record_itineraries, replace_itinerary, touching
 from corridor.store.tables import movement_events, movements, mrn_counters
@@ -65,8 +66,8 @@ class MovementRepository:
         """The movements already lodged under any of these (holder, LRN): one query."""
         if not keys:
             return {}
-        wanted = {"holders": sorted({h for h, _ in keys}), "lrns": sorted({n for _, n in keys})}
-        rows = self._connection.execute(_BY_LRNS, wanted)
+        holders, lrns = pair_columns(keys)
+        rows = self._connection.execute(_BY_LRNS, {"holders": holders, "lrns": lrns})
         return {
             (row.holder, row.lrn): movement_from_json(row.data)
             for row in rows
@@ -242,7 +243,7 @@ class SerialAllocator:
         if not wanted:
             return {}, MovementRepository(self._connection).find_by_lrns(keys)
         sql = _RESERVE_AND_FIND.format(counters=", ".join(["(%s, %s, %s)"] * len(wanted)))
-        holders, lrns = sorted({h for h, _ in keys}), sorted({n for _, n in keys})
+        holders, lrns = pair_columns(keys)
         parameters = (*(value for counter in wanted for value in counter), holders, lrns)
         last, found = {}, {}
         for year, office, serial, holder, lrn, data in self._connection.exec_driver_sql(
