@@ -247,12 +247,12 @@ class SqlLogStorage:
         each returned are checked (tiles, bundles: ``write_tile``'s rule) first."""
         at = bind_processor(log_checkpoint.c.updated_at, self._connection.dialect)(self._now)
         swapped: list[bool] = []
+        row: tuple[Any, ...]
         if expected_size is None:  # the first checkpoint: inserted if there is none
-            row: tuple[Any, ...] = (self._origin, new_size, signed, at)
-            held.hold(_HELD_FIRST, row, ("size", "0"), lambda rows: swapped.append(bool(rows)))
+            sql, row = _HELD_FIRST, (self._origin, new_size, signed, at)
         else:
-            row = (new_size, signed, at, self._origin, expected_size)
-            held.hold(_HELD_SWAP, row, ("size", "0"), lambda rows: swapped.append(bool(rows)))
+            sql, row = _HELD_SWAP, (new_size, signed, at, self._origin, expected_size)
+        held.hold(sql, row, ("size", "0"), lambda rows: swapped.append(bool(rows)))
         held.send()
         return swapped == [True]
 
