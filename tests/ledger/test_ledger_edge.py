@@ -8,6 +8,7 @@ import contextlib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ledger_testing import entries as _entries
 
 from corridor.ledger.edge import LastEdge, TreeEdge, edge_from_tiles
 from corridor.ledger.log import LogCorruptionError, integrate, verify_log
@@ -25,10 +26,6 @@ from corridor.ledger.tiles import BundleId, TileId, partial_tiles
 ORIGIN = "log.corridor.example/edge"
 SIGNER = Ed25519Signer.generate(ORIGIN)
 VKEY = SIGNER.verifier().vkey
-
-
-def _entries(start: int, count: int, tag: str = "event") -> list[bytes]:
-    return [f'{{"{tag}":{i}}}'.encode() for i in range(start, start + count)]
 
 
 class CountingStorage(StrictLogStorage):

@@ -7,6 +7,7 @@ import contextlib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ledger_testing import entries as _entries
 
 from corridor.ledger.checkpoint import Checkpoint
 from corridor.ledger.log import (
@@ -34,10 +35,6 @@ from corridor.ledger.tiles import BundleId, TileId
 ORIGIN = "log.corridor.example/tripp"
 SIGNER = Ed25519Signer.generate(ORIGIN)
 VKEY = SIGNER.verifier().vkey
-
-
-def _entries(start: int, count: int, tag: str = "event") -> list[bytes]:
-    return [f'{{"{tag}":{i}}}'.encode() for i in range(start, start + count)]
 
 
 def _log(size: int) -> StrictLogStorage:
