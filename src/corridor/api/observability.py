@@ -195,26 +195,23 @@ class JsonLines(logging.Formatter):
     """One JSON object per line: time, level, logger, message, and the record's fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        if not record.exc_info:
-            return self.line(record.created, record.levelname.lower(), record.name,
-                             record.getMessage(), getattr(record, "fields", {}))  # fmt: skip
-        line: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-            **getattr(record, "fields", {}),
-            "exception": self.formatException(record.exc_info),
-        }
-        return _LINE.encode(line)
+        exception = self.formatException(record.exc_info) if record.exc_info else None
+        return self.line(record.created, record.levelname.lower(), record.name,
+                         record.getMessage(), getattr(record, "fields", {}), exception)  # fmt: skip
 
     @staticmethod
-    def line(created: float, level: str, logger: str, message: str, fields: Any) -> str:
-        """The line of a record without an exception (``format``), from its parts."""
-        return _LINE.encode({
+    def line(
+        created: float, level: str, logger: str, message: str, fields: Any,
+        exception: str | None = None,
+    ) -> str:  # fmt: skip
+        """A record's line (``format``), from its parts."""
+        line: dict[str, Any] = {
             "ts": datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds"),
             "level": level, "logger": logger, "message": message, **fields,
-        })  # fmt: skip
+        }  # fmt: skip
+        if exception is not None:
+            line["exception"] = exception
+        return _LINE.encode(line)
 
 
 _LINE = json.JSONEncoder(ensure_ascii=False, default=str)  # json.dumps's, made once
