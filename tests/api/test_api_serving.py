@@ -4,7 +4,12 @@ TCP_NODELAY; uvloop and httptools under uvicorn."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +17,8 @@ import uvloop
 
 from corridor.api import serving
 from corridor.api.serving import _Config, tcp_listener
+from corridor.bootstrap import Settings, bootstrap
+from corridor_testing import wait_until_serving
 
 
 def test_the_listener_is_bound_as_tcp_so_accepted_sockets_get_nodelay() -> None:
@@ -135,3 +142,67 @@ async def _connections_accepted_by_each(listeners: list[socket.socket], count: i
     for server in servers:
         server.close()
     return accepted
+
+
+def test_workers_are_kept_on_the_usable_cpus_in_turn() -> None:
+    assert [serving.cpu_of(n, [2, 5, 7]) for n in range(5)] == [2, 5, 7, 2, 5]
+    assert serving.cpu_of(0, [3]) is None  # one CPU: nothing to choose, nothing pinned
+    assert serving.cpu_of(1, []) is None  # not Linux: the CPUs are not known
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(len(serving.usable_cpus()) < 2, reason="pinning needs two usable CPUs")
+@pytest.mark.parametrize(("workers", "pinned"), [(2, True), (2, False), (1, True)])
+def test_each_served_worker_runs_on_one_cpu_of_its_own_unless_told_not_to(
+    tmp_path: Path, workers: int, pinned: bool
+) -> None:
+    url = f"sqlite:///{tmp_path}/pinned.sqlite"
+    bootstrap(Settings(database_url=url), initialise=True).close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    corridor = str(Path(sys.executable).with_name("corridor"))
+    command = [corridor, "--db", url, "serve", "--port", str(port), "--workers", str(workers),
+               "--log-level", "warning", "--no-sequencer",
+               "--pin-workers" if pinned else "--no-pin-workers"]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    usable = set(serving.usable_cpus())
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", process)
+        if workers == 1:  # served in the process started: each of its threads on one CPU
+            assert _cpus_allowed(process.pid) == {min(usable)}
+            return
+        served_by = _children(process.pid)
+        assert len(served_by) == 2
+        allowed = [_cpus_allowed(pid) for pid in served_by]
+        if pinned:
+            assert all(len(cpus) == 1 for cpus in allowed), allowed
+            assert allowed[0] != allowed[1] and set().union(*allowed) <= usable
+        else:
+            assert allowed == [usable, usable]
+        assert _cpus_allowed(process.pid) == usable  # the supervisor is not pinned
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started that run Python (uvicorn's workers; not the
+    resource tracker that multiprocessing may start beside them)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"resource_tracker" not in cmdline:
+                found.append(int(child))
+    return sorted(found)
+
+
+def _cpus_allowed(pid: int) -> set[int]:
+    """Every thread of ``pid`` may run on these CPUs (one set, or the test fails)."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    sets = {frozenset(os.sched_getaffinity(int(task.name))) for task in tasks}
+    assert len(sets) == 1, sets
+    return set(next(iter(sets)))

@@ -8,13 +8,17 @@ after the first waits for the client's delayed ACK: about 40 ms each on Linux, w
 the app does (`bench.api_lodging` measured 44 ms per request for an empty endpoint,
 0.3 ms with one worker). Here the socket is bound as TCP, so the workers' connections
 get TCP_NODELAY as a single worker's do.
+
+Each worker is also kept on one CPU of its own (``pinned``), unless told otherwise.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import sys
+from contextlib import suppress
 from typing import Any
 
 import uvicorn
@@ -53,17 +57,63 @@ def server_config(app: str, *, workers: int, **options: Any) -> uvicorn.Config:
     return _Config(app, workers=workers, **{**DEFAULTS, **options})
 
 
+def usable_cpus() -> list[int]:
+    """The CPUs this process may run on, in order; empty where that cannot be known or
+    set (not Linux)."""
+    if not hasattr(os, "sched_getaffinity") or not hasattr(os, "sched_setaffinity"):
+        return []
+    return sorted(os.sched_getaffinity(0))
+
+
+def cpu_of(number: int, cpus: list[int]) -> int | None:
+    """The CPU worker ``number`` is kept on: the CPUs in turn, or None (not kept on
+    one) with fewer than two to choose from."""
+    return cpus[number % len(cpus)] if len(cpus) >= 2 else None
+
+
+def pin(cpu: int | None) -> None:
+    """Keep this process on ``cpu``: each of its threads, and those they start.
+
+    A worker's threads share one GIL: its event loop, its group commit's writer (and,
+    with one worker, the log's sequencer). Free to run on two CPUs, they passed the GIL
+    from one CPU to the other, and every lodging over HTTP cost more CPU in both
+    (docs/benchmarks.md, the sixth round); on one CPU they take turns where their data
+    already is."""
+    if cpu is None:
+        return
+    for thread in os.listdir("/proc/self/task"):  # Linux: affinity is set per thread
+        with suppress(ProcessLookupError):  # ended meanwhile
+            os.sched_setaffinity(int(thread), {cpu})
+
+
+class _PinnedProcess(Process):
+    """uvicorn's worker process, kept on ``cpu`` before it serves."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], cpu: int | None):
+        self.cpu = cpu  # before the target is handed to the new process
+        super().__init__(config, sockets)
+
+    def target(self, sockets: list[socket.socket] | None = None) -> None:  # pragma: no cover
+        pin(self.cpu)  # runs in the worker process: coverage does not follow it there
+        super().target(sockets)
+
+
 class _Balanced(Multiprocess):
     """uvicorn's supervisor, each worker on a listening socket of its own
     (``reuseport_listeners``): worker ``n``, and whichever replaces it, gets socket ``n``.
     The supervisor keeps every socket open, so the connections the kernel gave a worker
-    that died wait there for its replacement."""
+    that died wait there for its replacement. With ``pinned``, worker ``n`` (and its
+    replacement) is kept on the ``n``-th usable CPU (``cpu_of``); the supervisor, which
+    runs the log's sequencer, is not."""
 
-    def __init__(self, config: uvicorn.Config, listeners: list[socket.socket]) -> None:
+    def __init__(
+        self, config: uvicorn.Config, listeners: list[socket.socket], *, pinned: bool = True
+    ) -> None:
         super().__init__(config, sockets=listeners)
+        self._cpus = usable_cpus() if pinned else []
 
     def _worker(self, number: int) -> Process:
-        process = Process(self.config, [self.sockets[number]])
+        process = _PinnedProcess(self.config, [self.sockets[number]], cpu_of(number, self._cpus))
         process.start()
         return process
 
@@ -166,19 +216,23 @@ def _listener(
     return listener
 
 
-def run(app: str, *, workers: int, **options: Any) -> None:
+def run(app: str, *, workers: int, pinned: bool = True, **options: Any) -> None:
     """``uvicorn.run(app, workers=workers, **options)``, with the socket bound as TCP, on
     uvloop's event loop and httptools' HTTP parser (C, both: uvicorn's pure-Python
     parser took a good share of a request's time). Named rather than left to uvicorn's
-    ``auto``, so that a missing one fails at start instead of silently costing CPU."""
+    ``auto``, so that a missing one fails at start instead of silently costing CPU.
+    ``pinned``: each worker kept on one CPU (``pin``); one worker serves in this
+    process, which is kept on the first usable CPU."""
     config = server_config(app, workers=workers, **options)
     if workers > 1:
         listeners = reuseport_listeners(config, workers)
         if listeners is None:
             Multiprocess(config, sockets=[config.bind_socket()]).run()
         else:
-            _Balanced(config, listeners).run()
+            _Balanced(config, listeners, pinned=pinned).run()
         return
+    if pinned:
+        pin(cpu_of(0, usable_cpus()))
     server = uvicorn.Server(config)
     server.run()
     if not server.started:

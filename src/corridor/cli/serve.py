@@ -26,6 +26,14 @@ def serve(
         "entries arrive), and collect the cosignatures of the witnesses the corridor file "
         "lists. Turn it off where another process sequences the same database.",
     ),
+    pin_workers: bool = typer.Option(
+        True,
+        "--pin-workers/--no-pin-workers",
+        help="Keep each worker process on one CPU of its own (Linux; the usable CPUs in "
+        "turn). A worker's event loop and lodging writer then share a CPU instead of "
+        "passing the GIL between two. Turn it off where other servers are pinned to the "
+        "same CPUs.",
+    ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, metrics at /metrics)."""
     from corridor.api import serving
@@ -55,6 +63,7 @@ def serve(
             host=host,
             port=port,
             workers=workers,
+            pinned=pin_workers,
             log_level=log_level,
             access_log=False,  # corridor logs each request itself, as one JSON line
             log_config=None,
