@@ -141,16 +141,10 @@ AnswerOf = Callable[[Lodged, Principal], Answer]
 """The answer a lodging request gets, as its idempotency key keeps it."""
 
 
-INTEGRATE_FROM = 4
-"""``lodge_each`` integrates a group's entries itself from this many on; fewer are left
-pending for the sequencer (docs/benchmarks.md, ``api-profile``)."""
-
-
 def lodge_each(
     ctx: Context,
     requests: Sequence[LodgingRequest],
     *,
-    integrate_from: int = INTEGRATE_FROM,
     answer_of: AnswerOf | None = None,
 ) -> list[Lodged | Reservation | Exception]:
     """Group commit: lodge each request as ``lodge`` does and answer each on its own,
@@ -158,11 +152,13 @@ def lodge_each(
     a rule or by the database gets its error, and the others are lodged all the same.
     Raises, having lodged nothing, only when the transaction itself fails.
 
-    A group with at least ``integrate_from`` new entries integrates them as
-    ``lodge_many`` does (``append_batch``, which integrates any pending entries first:
-    the log keeps the order of appending); a smaller one, such as a lodging that
-    arrived alone, stores them pending as ``lodge`` does, and the sequencer integrates
-    them: one checkpoint signature per group was most of a lone lodging's time.
+    The group's log entries are stored pending, as ``lodge`` stores a lone lodging's,
+    and the sequencer integrates them (``corridor serve`` runs it): many groups' at a
+    time, under one checkpoint signature, in a transaction of its own. Integrating them
+    in the group's transaction instead (``append_batch``, as ``lodge_many`` does)
+    lengthened it, and with it the stretch in which it holds the MRN counter's row (and
+    on PostgreSQL the log's lock), which other workers' groups wait for
+    (docs/benchmarks.md, the sixth round).
 
     A request with an idempotency key (``LodgingRequest.claim``) whose key holds
     something already gets that (a ``Reservation``: the first answer, or the first
@@ -176,7 +172,7 @@ def lodge_each(
     again in a new one, each lodging in a savepoint of its own (``_open_apart``)."""
     ctx.screening.lists.reload()  # once for the group: each lodging is screened alike
     prepared = [_prepare_or_error(ctx, request) for request in requests]
-    group = partial(_lodge_group, ctx, _Group(requests, prepared, integrate_from, answer_of))
+    group = partial(_lodge_group, ctx, _Group(requests, prepared, answer_of))
     try:
         return _on_a_live_connection(group, _open_together)
     except _GroupRefused:  # rolled back: again, each lodging in a savepoint of its own
@@ -195,7 +191,6 @@ class _Group(NamedTuple):
 
     requests: Sequence[LodgingRequest]
     prepared: Sequence[Prepared | Exception]
-    integrate_from: int
     answer_of: AnswerOf | None
 
 
@@ -228,10 +223,7 @@ def _lodge_in(
     done = open_movements(uow, ctx, lodgings, serials)
     serials.give_back_unused()
     entries = new_entries(zip(lodgings, done, strict=True))
-    if len(entries) >= group.integrate_from:
-        log_service.append_batch(ctx, uow, entries)
-    else:  # pending: the sequencer integrates them (``corridor serve`` runs it)
-        uow.log.append_many(entries, ctx.now())
+    uow.log.append_many(entries, ctx.now())  # pending: see ``lodge_each``
     opened = iter(done)
     results = [_lodged(next(opened)) if isinstance(a, Prepared) else a for a in answers]
     return keys.keep(results, group.answer_of)
