@@ -9,7 +9,7 @@ called directly (one lodging, one transaction: the CLI's and the web console's p
 commit: one transaction and one commit per group); and ``POST /movements`` through the
 app (middlewares, authentication, FastAPI, the group commit's writer thread, the JSON
 answer) without sockets or uvicorn, one request at a time and G at once. What a line
-leaves pending (every entry but those of ``reading.lodge``) is integrated after it,
+leaves pending (every line leaves its entries pending) is integrated after it,
 outside its time, as the sequencer does in the background; its cost per entry is
 given after each ``lodge_each`` line. Then groups of G under cProfile: the share of
 each step (cumulative time of the functions named in STEPS) is scaled to the
@@ -178,7 +178,7 @@ def measure(movements: int, group: int) -> dict[str, Any]:
         runs: dict[str, list[float]] = {kind: [] for kind in kinds}
 
         def sequencer_ms() -> float:
-            """Integrate what a line left pending (a lone lodging, ``reading.lodge``),
+            """Integrate what a line left pending (every line leaves its entries pending),
             outside its time, as ``corridor serve``'s sequencer does in the background:
             no line pays for the one before it."""
             started = time.perf_counter()

@@ -114,7 +114,7 @@ def append_batch(ctx: Context, uow: UnitOfWork, entries: Sequence[StoredEntry]) 
     already numbered (one INSERT) and integrated from the bytes in hand, through
     the sequencer's own ``integrate``; nothing is read back. On PostgreSQL the entries,
     bundles, tiles and the swap go in ONE statement (``store.held_writes``): every
-    statement is a round trip in which the writer gives the GIL away. A crash at any
+    statement is a round trip in which the thread gives the GIL away. A crash at any
     step before the caller commits leaves the log, the pending entries and the caller's
     other changes exactly as they were: nothing was acknowledged, nothing is half-written.
     """

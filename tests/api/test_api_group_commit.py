@@ -1,9 +1,8 @@
 """Group commit: concurrent POST /movements are lodged together, in one transaction
 (done again with a savepoint each if the database refuses a row), and answered only
 once it is committed (``api.group_commit``, ``lodging.lodge_each``). Each request
-keeps its own answer; nothing is half-done. A
-large group integrates its entries at commit; a small one (a lone lodging) leaves them
-pending for the sequencer, and the log keeps the order of appending all the same."""
+keeps its own answer; nothing is half-done. Every group leaves its entries pending for
+the sequencer, which logs them in the order they were appended."""
 
 from __future__ import annotations
 

@@ -66,9 +66,10 @@ def usable_cpus() -> list[int]:
 
 
 def cpu_of(number: int, cpus: list[int]) -> int | None:
-    """The CPU worker ``number`` is kept on: the CPUs in turn, or None (not kept on
-    one) with fewer than two to choose from."""
-    return cpus[number % len(cpus)] if len(cpus) >= 2 else None
+    """The CPU worker ``number`` is kept on, the ``number``-th usable one; None (not kept
+    on one) with fewer than two to choose from, or for a worker beyond the CPUs: kept on
+    a CPU another worker has, it could never move to one left idle."""
+    return cpus[number] if len(cpus) >= 2 and number < len(cpus) else None
 
 
 def pin(cpu: int | None) -> None:
@@ -81,9 +82,15 @@ def pin(cpu: int | None) -> None:
     already is."""
     if cpu is None:
         return
-    for thread in os.listdir("/proc/self/task"):  # Linux: affinity is set per thread
-        with suppress(ProcessLookupError):  # ended meanwhile
-            os.sched_setaffinity(int(thread), {cpu})
+    try:
+        pinned: set[str] = set()
+        while threads := set(os.listdir("/proc/self/task")) - pinned:  # until none is new:
+            for thread in threads:  # a thread not yet pinned may start one meanwhile
+                with suppress(ProcessLookupError):  # ended meanwhile
+                    os.sched_setaffinity(int(thread), {cpu})  # Linux: set per thread
+            pinned |= threads
+    except OSError as error:  # no /proc, or the CPU is no longer ours: serve unpinned
+        _logger.warning(f"not kept on CPU {cpu}: {error}")
 
 
 class _PinnedProcess(Process):
@@ -226,7 +233,7 @@ def run(app: str, *, workers: int, pinned: bool = True, **options: Any) -> None:
     config = server_config(app, workers=workers, **options)
     if workers > 1:
         listeners = reuseport_listeners(config, workers)
-        if listeners is None:
+        if listeners is None:  # uvicorn's own workers, which are not pinned
             Multiprocess(config, sockets=[config.bind_socket()]).run()
         else:
             _Balanced(config, listeners, pinned=pinned).run()

@@ -29,10 +29,10 @@ def serve(
     pin_workers: bool = typer.Option(
         True,
         "--pin-workers/--no-pin-workers",
-        help="Keep each worker process on one CPU of its own (Linux; the usable CPUs in "
-        "turn). A worker's event loop and lodging writer then share a CPU instead of "
-        "passing the GIL between two. Turn it off where other servers are pinned to the "
-        "same CPUs.",
+        help="Keep each worker process on one CPU of its own (Linux, with two usable CPUs "
+        "or more: worker n on the n-th; workers beyond the CPUs are not kept). A worker's "
+        "event loop and lodging writer then share a CPU instead of passing the GIL "
+        "between two. Turn it off where other servers on the host are pinned too.",
     ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, metrics at /metrics)."""

@@ -83,7 +83,7 @@ def _fold(subtrees: Sequence[bytes]) -> bytes:
 class LastEdge:
     """The edge of the last tree this process committed, for its next integration.
 
-    Shared by the threads of one process (the group commit's writer, the sequencer):
+    Shared by the threads of one process (the sequencer, ``append_batch``'s callers):
     an edge is immutable and replacing it is one assignment.
     """
 

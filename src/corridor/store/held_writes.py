@@ -1,10 +1,11 @@
 """Writes held back and sent to PostgreSQL together, as ONE statement.
 
 Every statement a transaction sends is a round trip, in which the thread that sends it
-gives the GIL away (to the API's busy event loop) and waits to get it back: for the
-group commit's writer the NUMBER of statements cost more than the database's work. The
-log's integration ends in a few writes whose outcome is needed only at its commit
-point, the compare-and-swap on the checkpoint: the group's entries, the entry bundles
+gives the GIL away (to a busy event loop in the same process) and waits to get it back:
+the NUMBER of statements can cost more than the database's work. The log's integration
+(the sequencer's; ``append_batch``'s, for ``lodge_many``) ends in a few writes whose
+outcome is needed only at its commit point, the compare-and-swap on the checkpoint: the
+batch's entries, the entry bundles
 and hash tiles they change, and the swap itself. PostgreSQL runs several
 ``INSERT``/``UPDATE ... RETURNING`` as the common tables of one ``WITH`` statement
 ("data-modifying statements in WITH"): each runs exactly once, to completion, on the
