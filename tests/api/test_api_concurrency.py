@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,16 +18,10 @@ from corridor_api_testing import Driver, bearer, issue_tokens
 
 from corridor.bootstrap import Settings, bootstrap
 from corridor.domain.lifecycle import MovementState as S
-from corridor_testing import wait_until_serving
+from corridor_testing import free_port, wait_until_serving
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROUNDS_AT_LEAST, ROUNDS_AT_MOST = 8, 40
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +30,7 @@ def server(
 ) -> Iterator[tuple[str, Path]]:
     """`corridor serve --workers 2` on a loopback port, stopped at the end."""
     bootstrap(Settings(database_url=postgres_url), initialise=True).close()
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "server.log"
     corridor = str(Path(sys.executable).with_name("corridor"))
     command = [corridor, "--db", postgres_url, "serve", "--host", "127.0.0.1",

@@ -20,7 +20,7 @@ import uvloop
 from corridor.api import serving
 from corridor.api.serving import _Config, tcp_listener
 from corridor.bootstrap import Settings, bootstrap
-from corridor_testing import wait_until_serving
+from corridor_testing import free_port, wait_until_serving
 
 
 def test_the_listener_is_bound_as_tcp_so_accepted_sockets_get_nodelay() -> None:
@@ -160,9 +160,7 @@ def test_each_served_worker_runs_on_one_cpu_of_its_own_unless_told_not_to(
 ) -> None:
     url = f"sqlite:///{tmp_path}/pinned.sqlite"
     bootstrap(Settings(database_url=url), initialise=True).close()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     corridor = str(Path(sys.executable).with_name("corridor"))
     command = [corridor, "--db", url, "serve", "--port", str(port), "--workers", str(workers),
                "--log-level", "warning", "--no-sequencer",

@@ -8,7 +8,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from corridor_testing import EXAMPLE, wait_until_serving
+from corridor_testing import EXAMPLE, free_port, wait_until_serving
 
 CORRIDOR = str(Path(sys.executable).with_name("corridor"))
 SOAK = os.environ.get("CORRIDOR_SOAK") == "1"  # `make soak`: the long version
@@ -28,12 +27,6 @@ KILLS = 15 if SOAK else 3
 DEADLINE = (
     900.0 if SOAK else 120.0
 )  # seconds for the whole scenario; the loop is bounded in count too
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _run(env: dict[str, str], *args: str) -> str:
@@ -127,7 +120,7 @@ def test_nothing_acknowledged_is_lost_or_doubled_across_kill_9(environment: dict
     token = _run(
         environment, "users", "add", "post-clerk", "--role", "carrier", "--holder", holder
     ).split()[-1]
-    server = Server(environment, _free_port())
+    server = Server(environment, free_port())
     server.start()
     post = BorderPost(server.url, token, template)
     client = threading.Thread(target=post.run, args=(MOVEMENTS, time.monotonic() + DEADLINE))

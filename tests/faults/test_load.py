@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,14 +21,12 @@ from corridor.screening.review import ReviewState
 from corridor.sim.traffic import COMPANIES
 from corridor.store.repository import MovementFilter
 from corridor.store.reviews import ReviewFilter
-from corridor_testing import FakeClock
+from corridor_testing import FakeClock, free_port
 
 
 @contextmanager
 def serve(ctx: Context) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(ctx), host="127.0.0.1", port=port, log_config=None, access_log=False

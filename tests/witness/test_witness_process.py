@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from corridor.ledger.cosignature import cosignature_verifier
 from corridor.ledger.merkle import MemoryTree
 from corridor.ledger.note import Ed25519Signer, open_note, sign_note
 from corridor.ledger.witness import AddCheckpointRequest, format_add_checkpoint
-from corridor_testing import CliRunner
+from corridor_testing import CliRunner, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -36,13 +35,6 @@ def body(old: int, size: int) -> bytes:
     note = sign_note(Checkpoint(ORIGIN, size, TREE.root(size)).text(), [LOG])
     request = AddCheckpointRequest(old, tuple(TREE.consistency_proof(old, size)), note)
     return format_add_checkpoint(request)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

@@ -5,8 +5,8 @@ gives the GIL away (to a busy event loop in the same process) and waits to get i
 the NUMBER of statements can cost more than the database's work. The log's integration
 (the sequencer's; ``append_batch``'s, for ``lodge_many``) ends in a few writes whose
 outcome is needed only at its commit point, the compare-and-swap on the checkpoint: the
-batch's entries, the entry bundles
-and hash tiles they change, and the swap itself. PostgreSQL runs several
+batch's entries, the entry bundles and hash tiles they change, and the swap itself.
+PostgreSQL runs several
 ``INSERT``/``UPDATE ... RETURNING`` as the common tables of one ``WITH`` statement
 ("data-modifying statements in WITH"): each runs exactly once, to completion, on the
 statement's snapshot (none sees another's changes, so no two may touch one row), and
